@@ -1,0 +1,2 @@
+// The entry point bundled for the worker: every workflow type the task queue serves.
+export { caseWorkflow } from './case-workflow';
