@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The whole check: type check, lint, unit tests, integration tests (against a real Temporal dev
+# server, PostgreSQL and Redis; the tests start their own Temporal and create their own
+# databases). Stops at the first failure. Extra arguments go to both jest runs:
+#   npm test -- -t 'accepts a report'
+set -euo pipefail
+# shellcheck source=infra/scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$TAIWA_ROOT"
+
+TOTAL_START=$SECONDS
+PHASES=()
+CURRENT_PHASE=""
+PHASE_START=0
+
+summary() {
+  local rc=$?
+  if [[ -n "$CURRENT_PHASE" ]]; then
+    PHASES+=("$(printf '%-28s %5ss  FAILED' "$CURRENT_PHASE" "$((SECONDS - PHASE_START))")")
+  fi
+  if ((${#PHASES[@]} > 0)); then
+    printf '\n[taiwa] Phases:\n'
+    printf '[taiwa]   %s\n' "${PHASES[@]}"
+  fi
+  if ((rc == 0)); then
+    printf '[taiwa] All checks passed in %ss.\n' "$((SECONDS - TOTAL_START))"
+  else
+    printf '[taiwa] FAILED (exit %s) after %ss%s.\n' "$rc" "$((SECONDS - TOTAL_START))" \
+      "${CURRENT_PHASE:+ in phase: $CURRENT_PHASE}" >&2
+  fi
+}
+trap summary EXIT
+
+# phase NAME CMD...: runs CMD as one timed phase; the script stops when it fails.
+phase() {
+  CURRENT_PHASE="$1"
+  shift
+  PHASE_START=$SECONDS
+  log "== $CURRENT_PHASE =="
+  log "\$ $(printf '%q ' "$@")"
+  "$@"
+  local took=$((SECONDS - PHASE_START))
+  PHASES+=("$(printf '%-28s %5ss  ok' "$CURRENT_PHASE" "$took")")
+  log "$CURRENT_PHASE: ok (${took}s)"
+  CURRENT_PHASE=""
+}
+
+check_postgres() {
+  # Reachability only: the tests create their own databases, so the URL here names the
+  # always-present 'postgres' database, and the environment of the tests is left as it was.
+  (
+    DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+    ensure_postgres
+  )
+}
+
+setup() {
+  ensure_node_modules
+  ensure_temporal # exports TEMPORAL_CLI_PATH for the integration tests
+  check_postgres
+  ensure_redis
+}
+
+# With a filter (a path or -t) one of the two projects may match nothing; that is not a failure.
+jest_extra=()
+if (($# > 0)); then jest_extra+=(--passWithNoTests); fi
+
+phase "setup (deps and services)" setup
+phase "type check" npx --no -- tsc -p tsconfig.json --noEmit
+phase "lint" npx --no -- eslint .
+phase "unit tests" npx --no -- jest --selectProjects unit ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+phase "integration tests" npx --no -- jest --selectProjects integration --runInBand ${jest_extra[@]+"${jest_extra[@]}"} "$@"
