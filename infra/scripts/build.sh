@@ -26,7 +26,7 @@ BUNDLE="dist/workflow-bundle.js"
 first_changed_input() {
   local -a inputs=()
   local d f
-  for d in apps libs workflows; do [[ -d "$d" ]] && inputs+=("$d"); done
+  for d in apps libs workflows bench; do [[ -d "$d" ]] && inputs+=("$d"); done
   for f in tsconfig.base.json tsconfig.build.json package-lock.json; do [[ -f "$f" ]] && inputs+=("$f"); done
   [[ ${#inputs[@]} -gt 0 ]] || return 0
   find "${inputs[@]}" -newer "$STAMP" -not -path '*/node_modules/*' -print -quit 2>/dev/null

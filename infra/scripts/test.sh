@@ -62,6 +62,19 @@ setup() {
 }
 
 # With a filter (a path or -t) one of the two projects may match nothing; that is not a failure.
+faults=1
+if [[ "${1:-}" == "--faults-only" ]]; then
+  shift
+  phase "setup (deps and services)" setup
+  phase "build (fault tests run the built apps)" bash infra/scripts/build.sh
+  phase "fault tests" npx --no -- jest --selectProjects faults --runInBand "$@"
+  exit 0
+fi
+if [[ "${1:-}" == "--no-faults" ]]; then
+  faults=0
+  shift
+fi
+
 jest_extra=()
 if (($# > 0)); then jest_extra+=(--passWithNoTests); fi
 
@@ -69,4 +82,8 @@ phase "setup (deps and services)" setup
 phase "type check" npx --no -- tsc -p tsconfig.json --noEmit
 phase "lint" npx --no -- eslint .
 phase "unit tests" npx --no -- jest --selectProjects unit ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+phase "build (fault tests run the built apps)" bash infra/scripts/build.sh
 phase "integration tests" npx --no -- jest --selectProjects integration --runInBand ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+if ((faults == 1)); then
+  phase "fault tests" npx --no -- jest --selectProjects faults --runInBand --passWithNoTests ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+fi
