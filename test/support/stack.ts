@@ -29,6 +29,8 @@ export interface StackOptions {
   dispatcher?: boolean;
   retryScheduleMs?: string;
   staleQueuedMs?: number;
+  /** Extra API environment (e.g. AUTH_MODE=oidc with its issuer and JWKS URL). */
+  apiEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -95,6 +97,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     AUTH_MODE: 'dev',
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8,::1/128',
     LOG_LEVEL: 'silent',
+    ...(options.apiEnv ?? {}),
   });
   config.slaPolicy = options.slaPolicy ?? DEFAULT_SLA_POLICY;
   const app = await createApiApp(config);
