@@ -6,7 +6,7 @@ const tseslint = require('typescript-eslint');
 const IMPURE = ['node:*', 'fs', 'path', 'crypto', 'http', 'https', 'net', 'child_process', 'typeorm', 'pg', 'ioredis', 'bullmq', '@nestjs/*', '@temporalio/client', '@temporalio/worker', '@temporalio/activity', 'undici', '@taiwa/persistence', '@taiwa/case-client', '@taiwa/webhooks'];
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.run/**', '.nx/**', 'coverage/**', '**/*.js', 'test/histories/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.run/**', '.nx/**', 'coverage/**', '**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -12,6 +12,8 @@ const common = {
 };
 
 module.exports = {
+  // testTimeout is a global option (jest ignores it inside a project): real-stack tests need room.
+  testTimeout: 120000,
   projects: [
     {
       ...common,
@@ -24,7 +26,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts', '<rootDir>/test/browser/**/*.test.ts', '<rootDir>/test/fuzz/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
     },
     {
       ...common,
@@ -32,7 +33,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/faults/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 300000,
     },
   ],
 };

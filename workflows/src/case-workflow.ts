@@ -14,6 +14,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   uuid4,
@@ -90,7 +91,7 @@ interface CaseState {
 
 /** Closed clocks kept in the view (the most recent ones), so a reader sees what was met. */
 const MET_CLOCKS_KEPT = 8;
-/** Continue-as-new well before Temporal's history warnings. */
+/** Continue-as-new well before Temporal's history warnings (the input may lower it, for tests). */
 const HISTORY_EVENTS_BEFORE_CONTINUE = 5000;
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -98,6 +99,7 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapshot> {
   const calendar = createBusinessCalendar(input.holidays);
   const policy = input.policy;
+  const continueAfter = input.continueAsNewAfterEvents ?? HISTORY_EVENTS_BEFORE_CONTINUE;
   let pending: Omit<ProjectionBatch, 'snapshot'> = emptyBatch();
   let dirty = false;
   let projectedVersion = 0;
@@ -152,7 +154,8 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   const isActive = (c: Clock): boolean => !c.met;
 
   function deadlineView(c: Clock): DeadlineView {
-    const state = c.met ? 'MET' : c.breached ? 'BREACHED' : c.pausedAt !== null ? 'PAUSED' : c.warned ? 'WARNED' : 'RUNNING';
+    // A deadline that passed stays BREACHED after its clock stops: MET means it was kept.
+    const state = c.breached ? 'BREACHED' : c.met ? 'MET' : c.pausedAt !== null ? 'PAUSED' : c.warned ? 'WARNED' : 'RUNNING';
     return {
       clock: c.clock,
       ref: c.ref,
@@ -368,8 +371,10 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     return [];
   }
 
+  /** On closing: every clock stops, and a query left open can no longer be answered. */
   function closeAllClocks(): void {
     stopClocks(() => true);
+    state.snapshot.openQueries = [];
   }
 
   function message(actor: Actor, id: string, body: string, sequence: number): MessageRecord {
@@ -466,6 +471,12 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
           case 'APPROVE_INFORM':
             state.informCount += 1;
             stopClock('consultation');
+            // The consultation is over: a query still open from it can no longer be answered.
+            if (patched('close-consultation-queries-on-inform') && s.openQueries.length > 0) {
+              for (const q of s.openQueries) stopClock('queryResponse', q.id);
+              timeline('QUERIES_CLOSED', who, `${s.openQueries.length} open query(ies) closed: the consultation ended with an inform.`);
+              s.openQueries = [];
+            }
             s.informNotice = {
               number: `INF-${s.caseNumber}-${state.informCount}`,
               issuedAt: iso(now),
@@ -572,6 +583,19 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
     await condition(() => projectedVersion >= version);
   }
 
+  function submit(): void {
+    startClock('acknowledgement');
+    timeline('SUBMITTED', input.submittedBy, `Advance report ${input.caseNumber} submitted.`);
+    webhook('case.submitted', { previousStatus: null });
+    commit();
+  }
+
+  // The submission is committed before any handler is registered, so an update delivered with the
+  // first task (awaitProjected right after start) waits for it to be projected. Cases started
+  // before this change committed after registering (and could answer before the projection).
+  const submitFirst = !input.carried && patched('commit-submission-before-handlers');
+  if (submitFirst) submit();
+
   setHandler(
     caseCommandUpdate,
     async (req) => {
@@ -588,21 +612,11 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
   });
   setHandler(snapshotQuery, view);
 
+  if (!input.carried && !submitFirst) submit();
+
   // ---- main loop ----------------------------------------------------------------------------
 
-  if (!input.carried) {
-    startClock('acknowledgement');
-    timeline('SUBMITTED', input.submittedBy, `Advance report ${input.caseNumber} submitted.`);
-    webhook('case.submitted', { previousStatus: null });
-    commit();
-  }
-
   for (;;) {
-    const next = nextTimerAt();
-    if (!dirty) {
-      if (next === null) await condition(() => dirty || isTerminal(state.status));
-      else if (next > Date.now()) await condition(() => dirty, next - Date.now());
-    }
     fireTimers(Date.now());
     if (dirty) {
       const batch: ProjectionBatch = { snapshot: view(), ...pending };
@@ -612,13 +626,22 @@ export async function caseWorkflow(input: CaseWorkflowInput): Promise<CaseSnapsh
       projectedVersion = batch.snapshot.version;
       continue;
     }
+    // A handler still running waits for its projection, which this loop writes: wake on `dirty`
+    // too, or an update arriving now would wait for the loop while the loop waits for it.
     if (isTerminal(state.status)) {
-      await condition(allHandlersFinished);
+      await condition(() => allHandlersFinished() || dirty);
       if (!dirty) return view();
-    } else if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > HISTORY_EVENTS_BEFORE_CONTINUE) {
-      await condition(allHandlersFinished);
-      if (!dirty) await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+      continue;
     }
+    // Checked after every projection, not only on idle wake-ups, so a busy case does roll over.
+    if (workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > continueAfter) {
+      await condition(() => allHandlersFinished() || dirty);
+      if (!dirty) await continueAsNew<typeof caseWorkflow>({ ...input, carried: state });
+      continue;
+    }
+    const next = nextTimerAt();
+    if (next === null) await condition(() => dirty);
+    else if (next > Date.now()) await condition(() => dirty, next - Date.now());
   }
 }
 

@@ -28,6 +28,8 @@ export interface CaseWorkflowInput {
   /** The SLA policy and holiday calendar the case keeps for its whole life. */
   policy: SlaPolicy;
   holidays: string[];
+  /** Continue as new once history has more events than this (default 5000); tests set it low. */
+  continueAsNewAfterEvents?: number;
   /** Set only by continue-as-new. */
   carried?: unknown;
 }

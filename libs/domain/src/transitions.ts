@@ -71,10 +71,13 @@ export const TRANSITIONS: readonly Transition[] = [
   // Recording actions
   ...OPEN_STATUSES.map((from): Transition => ({ from, action: 'ASSIGN', roles: OFFICER, to: null })),
   ...OPEN_STATUSES.map((from): Transition => ({ from, action: 'POST_MESSAGE', roles: PARTY, to: null })),
-  ...(['IN_CONSULTATION', 'LICENSE_REVIEW'] as const).flatMap((from): Transition[] => [
-    { from, action: 'RAISE_QUERY', roles: OFFICER, to: null },
-    { from, action: 'ANSWER_QUERY', roles: APPLICANT, to: null },
-  ]),
+  ...(['IN_CONSULTATION', 'LICENSE_REVIEW'] as const).map(
+    (from): Transition => ({ from, action: 'RAISE_QUERY', roles: OFFICER, to: null }),
+  ),
+  // A query raised in a stage can still be answered while a proposal of that stage awaits approval.
+  ...(['IN_CONSULTATION', 'INFORM_PENDING_APPROVAL', 'LICENSE_REVIEW', 'DECISION_PENDING_APPROVAL'] as const).map(
+    (from): Transition => ({ from, action: 'ANSWER_QUERY', roles: APPLICANT, to: null }),
+  ),
   ...(['IN_CONSULTATION', 'INFORM_PENDING_APPROVAL', 'INFORM_ISSUED', 'LICENSE_REVIEW'] as const).map(
     (from): Transition => ({ from, action: 'SHARE_CONCERN_INFORMATION', roles: OFFICER, to: null }),
   ),
@@ -117,7 +120,7 @@ export function decideTransition(status: CaseStatus, role: Role, action: Action)
     reason: 'STATUS',
     status,
     allowedActions: allowed,
-    message: `Cannot ${action} a case in status ${status}; a ${role} may do from ${status}: ${allowedText}.`,
+    message: `Cannot ${action} a case in status ${status}; ${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role} may do from ${status}: ${allowedText}.`,
   };
 }
 
