@@ -139,12 +139,14 @@ export function factsOfSnapshot(snapshot: {
   openQueries: ReadonlyArray<{ id: string }>;
   deadlines: ReadonlyArray<{ clock: string; state: string }>;
 }): CaseFacts {
+  // Only the latest correction clock counts: an earlier round's breach stays BREACHED in the view.
+  const correction = snapshot.deadlines.filter((d) => d.clock === 'correction').pop();
   return {
     status: snapshot.status,
     organizationId: snapshot.organizationId,
     queue: snapshot.queue,
     pendingApproval: snapshot.pendingApproval,
     openQueryIds: snapshot.openQueries.map((q) => q.id),
-    correctionBreached: snapshot.deadlines.some((d) => d.clock === 'correction' && d.state === 'BREACHED'),
+    correctionBreached: correction?.state === 'BREACHED',
   };
 }

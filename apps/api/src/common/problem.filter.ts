@@ -26,8 +26,9 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof ProblemError) return exception;
     if (exception instanceof CaseRefusedError || exception instanceof DomainRefusal) {
       const status = REFUSALS[exception.kind] as ProblemStatus;
-      const { errors, ...rest } = exception.details as { errors?: Array<{ field: string; message: string }> };
-      return new ProblemError(status, exception.message, { ...(errors ? { errors } : {}), ...rest });
+      // The case's status travels as `caseStatus`: `status` is the HTTP status of RFC 9457.
+      const { errors, status: caseStatus, ...rest } = exception.details as { errors?: Array<{ field: string; message: string }>; status?: unknown };
+      return new ProblemError(status, exception.message, { ...(errors ? { errors } : {}), ...(caseStatus !== undefined ? { caseStatus } : {}), ...rest });
     }
     if (exception instanceof CaseEngineUnavailableError) return new ProblemError(503, exception.message);
     if (exception instanceof HttpException) {
