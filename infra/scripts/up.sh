@@ -167,6 +167,12 @@ if ! wait_for_http "$HEALTH_URL" 90; then
 fi
 log "Healthy: $(curl -s --max-time 5 "$HEALTH_URL" || true)"
 
+# Demo cases through the public API (dev login), so the queues are not empty. Safe to re-run.
+if [[ "$AUTH_MODE" == "dev" ]]; then
+  TAIWA_API_URL="http://127.0.0.1:$PORT" node dist/apps/api/src/demo/seed-demo-cases.js ||
+    warn "Seeding demo cases failed; the stack is up regardless."
+fi
+
 PLANNED_DATE="$(date -d '+90 days' +%F)"
 API="http://127.0.0.1:$PORT/api/v1"
 cat <<EOF

@@ -7,7 +7,9 @@ import { AuthService } from './auth.service';
 import { CurrentUser, Public } from './auth.guard';
 import type { UserRecord } from './users.service';
 
-const DevLoginBody = z.object({ username: z.string().min(1).max(200) }).strict();
+const DevLoginBody = z
+  .object({ username: z.string().min(1).max(200).refine((s) => ![...s].some((c) => c.charCodeAt(0) < 0x20), 'must not contain control characters') })
+  .strict();
 
 @ApiTags('auth')
 @Controller('api/v1')

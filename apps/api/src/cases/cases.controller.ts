@@ -11,6 +11,7 @@ import { parseOr400 } from '../common/validation';
 import type { IdempotentResult } from '../common/idempotency.service';
 import { CasesService } from './cases.service';
 import {
+  AcceptSchema,
   AdvanceReportSchema,
   AnswerSchema,
   ApprovalSchema,
@@ -91,6 +92,13 @@ export class CasesController {
     return this.cases.concernInformation(user, id);
   }
 
+  @Get(':id/audit')
+  @Roles('regulator_admin')
+  @ApiOperation({ summary: "The case's audit trail, oldest first, with each entry's hash and its predecessor's" })
+  audit(@CurrentUser() user: UserRecord, @Param('id') id: string) {
+    return this.cases.auditEntries(user, id);
+  }
+
   @Get(':id/audit/verify')
   @Roles('regulator_admin')
   @ApiOperation({ summary: "Recomputes the case's audit hash chain and says where it breaks" })
@@ -118,8 +126,10 @@ export class CasesController {
   @Post(':id/accept')
   @HttpCode(200)
   @Roles('officer', 'supervisor')
+  @ApiBody({ schema: jsonSchema(AcceptSchema), required: false })
   @ApiOperation({ summary: 'SUBMITTED → IN_CONSULTATION' })
   accept(@CurrentUser() u: UserRecord, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
+    parse(AcceptSchema, body ?? {});
     return this.run(u, id, res, 'accept', body ?? {}, key, () => ({ action: 'ACCEPT' }));
   }
 

@@ -27,6 +27,7 @@ import { IdempotencyService } from '../common/idempotency.service';
 import { forbidden, malformed, notFound, ProblemError, unprocessable } from '../common/problem';
 import { CASE_CLIENT, DATA_SOURCE } from '../common/tokens';
 import type { UserRecord } from '../auth/users.service';
+import { SubmissionScreeningService } from '../screening/submission-screening.service';
 import { CaseNumbersService } from './case-numbers.service';
 import { caseViewFor, type RegulatorFlag } from './case-view';
 import type { ListQuery } from './schemas';
@@ -82,6 +83,7 @@ export class CasesService {
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly idempotency: IdempotencyService,
     private readonly numbers: CaseNumbersService,
+    private readonly submissionScreening: SubmissionScreeningService,
   ) {}
 
   // ---- filing -------------------------------------------------------------------------------
@@ -105,8 +107,26 @@ export class CasesService {
         policy: this.config.slaPolicy,
         holidays: nationalHolidays(year - 1, year + 5),
       });
+      await this.awaitProjection(caseId, snapshot.version);
+      // End User List screening of the counterparty: a match flags the case for the regulator only.
+      await this.submissionScreening.screenCase(user, caseId, report.counterparty);
       return { status: 201, body: caseViewFor(user, snapshot) };
     });
+  }
+
+  /**
+   * The workflow can answer its "projected" update before its first step is committed when the
+   * start and the update arrive in one activation; a 201 must mean the case is readable, so wait
+   * for the row (briefly; the engine being stuck is a 503).
+   */
+  private async awaitProjection(caseId: string, version: number): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const rows: Array<{ version: number }> = await this.ds.query('SELECT version FROM cases WHERE id = $1', [caseId]);
+      if ((rows[0]?.version ?? 0) >= Math.max(version, 1)) return;
+      if (Date.now() > deadline) throw new ProblemError(503, 'The case was filed but is not readable yet; retry with the same Idempotency-Key.');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -247,6 +267,26 @@ export class CasesService {
     };
   }
 
+  async auditEntries(user: UserRecord, caseId: string) {
+    await this.loadVisible(user, caseId);
+    const rows: Array<{ position: number; at: Date; actor: string; action: string; details: Record<string, unknown>; prev_hash: string; hash: string }> =
+      await this.ds.query(
+        'SELECT position, at, actor, action, details, prev_hash, hash FROM audit_log WHERE case_id = $1 ORDER BY position',
+        [caseId],
+      );
+    return {
+      items: rows.map((r) => ({
+        position: r.position,
+        at: r.at.toISOString(),
+        actor: r.actor,
+        action: r.action,
+        details: r.details,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      })),
+    };
+  }
+
   async verifyAudit(user: UserRecord, caseId: string) {
     await this.loadVisible(user, caseId);
     const result = await this.ds.transaction((em) => verifyAuditChain(em, caseId));
@@ -266,7 +306,14 @@ export class CasesService {
   async command(user: UserRecord, caseId: string, build: (resourceId: string) => CaseCommand, options: CommandOptions) {
     const visible = await this.loadVisible(user, caseId);
     const actor = toActor(user);
-    authorizeCommand(factsOfSnapshot(visible.snapshot), actor, build('00000000-0000-4000-8000-000000000000'));
+    try {
+      authorizeCommand(factsOfSnapshot(visible.snapshot), actor, build('00000000-0000-4000-8000-000000000000'));
+    } catch (err) {
+      // A keyed retry of a command that landed although its first answer was lost (a 503, say)
+      // looks refused here, as the projection has moved on; the workflow knows its update id and
+      // answers with the first outcome, or refuses the command itself.
+      if (options.key === undefined || !(await this.idempotency.pending(user.username, options.key))) throw err;
+    }
     const updateId = IdempotencyService.updateId(user.username, options.key);
     const result = await this.idempotency.run(user.username, options.key, options.route, options.body, async (resourceId) => {
       const command = build(resourceId);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { CASE_STATUSES, CLEARANCES, CONDITION_TYPES, DECISIONS, STAGES, TRANSACTION_RELATIONSHIPS } from '@taiwa/domain';
 
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
+/** PostgreSQL cannot store U+0000 in text or jsonb; refuse it at the door rather than fail later. */
+const plain = (max: number) =>
+  z.string().max(max).refine((s) => !s.includes('\u0000'), 'must not contain the NUL character');
+const text = (max: number) => plain(max).trim().min(1, 'must not be empty');
 
 export const CounterpartySchema = z
   .object({
@@ -41,6 +44,8 @@ export const ResubmitSchema = z
   })
   .strict();
 
+/** Accepting takes no input; anything sent is a mistake worth telling the client about. */
+export const AcceptSchema = z.object({}).strict();
 export const RequestCorrectionSchema = z.object({ reasons: z.array(text(2000)).min(1).max(50) }).strict();
 export const AssignSchema = z.object({ assignee: text(320) }).strict();
 export const MessageSchema = z.object({ body: text(20000) }).strict();
@@ -80,23 +85,23 @@ export const DecisionProposalSchema = z
   .object({ decision: z.enum(DECISIONS), conditions: z.array(ConditionSchema).max(50).default([]), reasons: text(20000) })
   .strict();
 export const ApprovalSchema = z
-  .object({ decision: z.enum(['APPROVE', 'REJECT']), comment: z.string().trim().max(5000).optional() })
+  .object({ decision: z.enum(['APPROVE', 'REJECT']), comment: plain(5000).trim().optional() })
   .strict();
 export const WithdrawSchema = z.object({ reason: text(5000) }).strict();
-export const CloseLapsedSchema = z.object({ reason: z.string().trim().max(5000).optional() }).strict();
+export const CloseLapsedSchema = z.object({ reason: plain(5000).trim().optional() }).strict();
 
 export const ListQuerySchema = z
   .object({
     status: z.enum(CASE_STATUSES).optional(),
     stage: z.enum(STAGES).optional(),
     queue: z.string().regex(/^[A-Z_]{1,64}$/).optional(),
-    assignee: z.string().min(1).max(320).optional(),
+    assignee: plain(320).min(1).optional(),
     overdue: z.enum(['true', 'false']).optional(),
     escalated: z.enum(['true', 'false']).optional(),
     pendingApproval: z.enum(['true', 'false']).optional(),
     sort: z.enum(['deadline', '-created', 'created']).default('deadline'),
     limit: z.coerce.number().int().min(1).max(200).default(50),
-    cursor: z.string().max(500).optional(),
+    cursor: plain(500).optional(),
   })
   .strict();
 export type ListQuery = z.infer<typeof ListQuerySchema>;

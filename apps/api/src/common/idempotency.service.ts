@@ -95,6 +95,15 @@ export class IdempotencyService {
     }
   }
 
+  /** Whether this key was taken by a request whose outcome was never recorded (it may have landed). */
+  async pending(username: string, key: string): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      'SELECT 1 FROM idempotency_keys WHERE username = $1 AND key = $2 AND status_code IS NULL',
+      [username, key],
+    );
+    return rows.length > 0;
+  }
+
   /** A stable Temporal update id for a keyed request, so the workflow dedupes it too. */
   static updateId(username: string, key: string | undefined): string | undefined {
     return key === undefined ? undefined : createHash('sha256').update(`${username}\n${key}`).digest('hex');
