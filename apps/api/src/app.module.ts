@@ -21,6 +21,13 @@ import { CASE_CLIENT, DATA_SOURCE, REDIS } from './common/tokens';
 import { API_CONFIG, type ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ReferenceController } from './reference/reference.controller';
+import { ReferenceDataService } from './reference/reference-data.service';
+import { CatchAllService } from './screening/catch-all.service';
+import { EndUserChecksService } from './screening/end-user-checks.service';
+import { EndUserListsController } from './screening/end-user-lists.controller';
+import { EndUserListsService } from './screening/end-user-lists.service';
+import { ScreeningsController } from './screening/screenings.controller';
+import { SubmissionScreeningService } from './screening/submission-screening.service';
 import { SubscriptionsController } from './webhooks/subscriptions.controller';
 import { SubscriptionsService } from './webhooks/subscriptions.service';
 
@@ -71,6 +78,8 @@ export class AppModule {
         HealthController,
         ProblemsController,
         ReferenceController,
+        EndUserListsController,
+        ScreeningsController,
         SubscriptionsController,
       ],
       providers: [
@@ -104,6 +113,11 @@ export class AppModule {
         CaseNumbersService,
         CasesService,
         SubscriptionsService,
+        ReferenceDataService,
+        EndUserListsService,
+        EndUserChecksService,
+        CatchAllService,
+        SubmissionScreeningService,
         Lifecycle,
       ],
     };

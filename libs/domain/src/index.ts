@@ -7,7 +7,10 @@ export * from './clocks';
 export * from './errors';
 export * from './filing';
 export * from './reference';
+export * from './reference-kinds';
 export * from './roles';
+// Namespaced: screening has its own DestinationGroup (with ALLIED), unlike reference.ts.
+export * as screening from './screening';
 export * from './sla';
 export * from './status';
 export * from './transitions';

@@ -24,6 +24,8 @@ export interface ReferenceData {
     /** Export Trade Control Order, Appended Table 3. */
     readonly GROUP_A: readonly string[];
     readonly UN_ARMS_EMBARGO: readonly string[];
+    /** Allies and like-minded destinations outside Group A (streamlined catch-all procedure). */
+    readonly ALLIED?: readonly string[];
   };
 }
 

@@ -15,13 +15,15 @@ export {
   similarity,
   bestMatch,
   screenName,
+  compileNameRecords,
+  screenCompiled,
   osaDistance,
   stringSimilarity,
   MATCH_THRESHOLD,
   COUNTRY_MISMATCH_FACTOR,
   MIN_FUZZY_LENGTH,
 } from './match';
-export type { NameRecord, NameMatch, ScreeningHit } from './match';
+export type { NameRecord, NameMatch, ScreeningHit, CompiledRecord } from './match';
 export {
   screenCatchAll,
   isDestinationGroup,

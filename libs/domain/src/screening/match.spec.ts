@@ -4,7 +4,9 @@ import {
   COUNTRY_MISMATCH_FACTOR,
   MATCH_THRESHOLD,
   bestMatch,
+  compileNameRecords,
   osaDistance,
+  screenCompiled,
   screenName,
   similarity,
   type NameRecord,
@@ -438,5 +440,27 @@ describe('bestMatch and screenName', () => {
         }
       }
     }
+  });
+});
+
+describe('screenCompiled (a list normalised once)', () => {
+  it('gives exactly the scores of screenName on every tenth labelled pair, with and without a country', () => {
+    const records = pairs.map(recordOf);
+    const compiled = compileNameRecords(records);
+    for (const p of pairs.filter((_, i) => i % 10 === 0)) {
+      for (const country of [undefined, 'JP']) {
+        expect(screenCompiled(p.a, country, compiled, 0.5)).toEqual(screenName(p.a, country, records, 0.5));
+      }
+    }
+  });
+
+  it('reports the alias that matched even when the list is compiled', () => {
+    const compiled = compileNameRecords([
+      { id: 'EUL-001', name: 'Beijing Huaguang Machinery Co., Ltd.', aliases: ['北京华光机械有限公司'], country: 'CN' },
+    ]);
+    expect(screenCompiled('北京華光機械股份有限公司', 'CN', compiled)).toEqual([
+      expect.objectContaining({ score: 1, matchedOn: '北京华光机械有限公司' }),
+    ]);
+    expect(screenCompiled('Kestrel Microdevices', 'CN', compiled)).toEqual([]);
   });
 });

@@ -80,44 +80,86 @@ function features(name: string): Features {
   };
 }
 
-/** Optimal string alignment distance (Levenshtein plus adjacent transposition) over code points. */
-export function osaDistance(a: string, b: string): number {
-  const x = Array.from(a);
-  const y = Array.from(b);
+/**
+ * Code points of a string, cached: list names and words recur in every check, and splitting them
+ * again each time was most of the cost of screening a list. Bounded; cleared when full.
+ */
+const CODES_CACHE = new Map<string, readonly number[]>();
+const CODES_CACHE_MAX = 200_000;
+function codes(s: string): readonly number[] {
+  let c = CODES_CACHE.get(s);
+  if (c === undefined) {
+    c = Array.from(s, (ch) => ch.codePointAt(0)!);
+    if (CODES_CACHE.size >= CODES_CACHE_MAX) CODES_CACHE.clear();
+    CODES_CACHE.set(s, c);
+  }
+  return c;
+}
+
+// Reused rows of the distance table (no allocation per comparison; the domain is single-threaded).
+let row0 = new Int32Array(64);
+let row1 = new Int32Array(64);
+let row2 = new Int32Array(64);
+
+function osaCodes(x: readonly number[], y: readonly number[]): number {
   const n = x.length;
   const m = y.length;
   if (n === 0) return m;
   if (m === 0) return n;
-  let prev2: number[] = new Array<number>(m + 1).fill(0);
-  let prev: number[] = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur: number[] = new Array<number>(m + 1).fill(0);
+  if (row0.length < m + 1) {
+    row0 = new Int32Array(m + 1);
+    row1 = new Int32Array(m + 1);
+    row2 = new Int32Array(m + 1);
+  }
+  let prev2 = row0;
+  let prev = row1;
+  let cur = row2;
+  for (let j = 0; j <= m; j += 1) prev[j] = j;
   for (let i = 1; i <= n; i += 1) {
     cur[0] = i;
+    const xi = x[i - 1];
     for (let j = 1; j <= m; j += 1) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      const cost = xi === y[j - 1] ? 0 : 1;
+      let v = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      if (ins < v) v = ins;
+      const sub = prev[j - 1] + cost;
+      if (sub < v) v = sub;
+      if (i > 1 && j > 1 && xi === y[j - 2] && x[i - 2] === y[j - 1] && prev2[j - 2] + 1 < v) v = prev2[j - 2] + 1;
       cur[j] = v;
     }
-    [prev2, prev, cur] = [prev, cur, prev2];
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
   return prev[m];
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transposition) over code points. */
+export function osaDistance(a: string, b: string): number {
+  return osaCodes(codes(a), codes(b));
 }
 
 /** 1 − OSA distance / longer length, in [0, 1]. */
 export function stringSimilarity(a: string, b: string): number {
   if (a === b) return 1;
-  const len = Math.max(Array.from(a).length, Array.from(b).length);
+  const x = codes(a);
+  const y = codes(b);
+  const len = Math.max(x.length, y.length);
   if (len === 0) return 1;
-  return Math.max(0, 1 - osaDistance(a, b) / len);
+  return Math.max(0, 1 - osaCodes(x, y) / len);
 }
 
 function wordPairScore(a: string, b: string): number {
   if (a === b) return 1;
-  const x = Array.from(a);
-  const y = Array.from(b);
+  const x = codes(a);
+  const y = codes(b);
   if (x.length < MIN_FUZZY_WORD || y.length < MIN_FUZZY_WORD || x[0] !== y[0]) return 0;
-  const s = stringSimilarity(a, b);
+  // The distance is at least the difference in length: skip pairs that cannot reach the minimum.
+  const len = Math.max(x.length, y.length);
+  if (1 - Math.abs(x.length - y.length) / len < WORD_PAIR_MIN) return 0;
+  const s = Math.max(0, 1 - osaCodes(x, y) / len);
   return s >= WORD_PAIR_MIN ? s : 0;
 }
 
@@ -199,12 +241,12 @@ function scoreFeatures(fa: Features, fb: Features): number {
   if (!fa.compact || !fb.compact) return 0;
   if (fa.compact === fb.compact || fa.sorted === fb.sorted) return 1;
   const tokenScore = tokenSetSimilarity(fa, fb);
-  const charScore = Math.max(
-    stringSimilarity(fa.compact, fb.compact),
-    stringSimilarity(fa.sorted, fb.sorted),
-  );
+  const charScore =
+    fa.compact === fa.sorted && fb.compact === fb.sorted
+      ? stringSimilarity(fa.compact, fb.compact)
+      : Math.max(stringSimilarity(fa.compact, fb.compact), stringSimilarity(fa.sorted, fb.sorted));
   const score = 0.5 * tokenScore + 0.5 * charScore;
-  const shortest = Math.min(Array.from(fa.compact).length, Array.from(fb.compact).length);
+  const shortest = Math.min(codes(fa.compact).length, codes(fb.compact).length);
   return shortest < MIN_FUZZY_LENGTH ? Math.min(score, SHORT_NAME_CAP) : score;
 }
 
@@ -252,6 +294,51 @@ export function screenName<R extends NameRecord>(
       ? m.score
       : round(m.score * COUNTRY_MISMATCH_FACTOR);
     if (score >= threshold) hits.push({ record, score, matchedOn: m.matchedOn });
+  }
+  hits.sort(
+    (p, q) => q.score - p.score || (p.record.id < q.record.id ? -1 : p.record.id > q.record.id ? 1 : 0),
+  );
+  return hits;
+}
+
+/** A record with its name and aliases normalised once (see compileNameRecords). */
+export interface CompiledRecord<R extends NameRecord = NameRecord> {
+  record: R;
+  names: ReadonlyArray<{ text: string; features: Features }>;
+}
+
+/**
+ * Normalise every name and alias of a list once, so a check only normalises the query. The API
+ * compiles a list version when it is first used and keeps it for as long as it is in force.
+ */
+export function compileNameRecords<R extends NameRecord>(records: readonly R[]): ReadonlyArray<CompiledRecord<R>> {
+  return records.map((record) => ({
+    record,
+    names: [record.name, ...record.aliases].map((text) => ({ text, features: features(text) })),
+  }));
+}
+
+/**
+ * screenName over a compiled list, with the same scores. It scores every name and alias of every
+ * record, even after a perfect match, so a check costs the same whether or not it matches (a
+ * non-public list must not be probed by timing).
+ */
+export function screenCompiled<R extends NameRecord>(
+  query: string,
+  queryCountry: string | undefined,
+  compiled: ReadonlyArray<CompiledRecord<R>>,
+  threshold: number = MATCH_THRESHOLD,
+): Array<ScreeningHit<R>> {
+  const fq = features(query);
+  const hits: Array<ScreeningHit<R>> = [];
+  for (const { record, names } of compiled) {
+    let best: NameMatch = { score: 0, matchedOn: record.name };
+    for (const name of names) {
+      const score = round(scoreFeatures(fq, name.features));
+      if (score > best.score) best = { score, matchedOn: name.text };
+    }
+    const score = sameCountry(queryCountry, record.country) ? best.score : round(best.score * COUNTRY_MISMATCH_FACTOR);
+    if (score >= threshold) hits.push({ record, score, matchedOn: best.matchedOn });
   }
   hits.sort(
     (p, q) => q.score - p.score || (p.record.id < q.record.id ? -1 : p.record.id > q.record.id ? 1 : 0),
