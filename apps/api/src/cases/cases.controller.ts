@@ -151,7 +151,9 @@ export class CasesController {
   async resubmit(@CurrentUser() u: UserRecord, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const b = parse(ResubmitSchema, body);
     await this.cases.assessResubmission(u, id, b.changes);
-    return this.run(u, id, res, 'resubmit', body, key, () => ({ action: 'RESUBMIT', changes: b.changes }));
+    const view = await this.run(u, id, res, 'resubmit', body, key, () => ({ action: 'RESUBMIT', changes: b.changes }));
+    if (b.changes.counterparty) await this.cases.screenCounterparty(u, id);
+    return view;
   }
 
   @Post(':id/close-lapsed')
@@ -193,12 +195,13 @@ export class CasesController {
   @Roles('officer', 'supervisor')
   @ApiHeader(IDEMPOTENCY)
   @ApiBody({ schema: jsonSchema(QuerySchema) })
-  @ApiOperation({ summary: 'Raise a query to the applicant; stops the stage clock' })
+  @ApiOperation({ summary: 'Raise a query to the applicant; stops the stage clock. 201 {id, dueAt, question, case}' })
   query(@CurrentUser() u: UserRecord, @Param('id') id: string, @Body() body: unknown, @Headers('idempotency-key') key: string | undefined, @Res({ passthrough: true }) res: Response) {
     const b = parse(QuerySchema, body);
     return this.run(u, id, res, 'queries', body, key, (queryId) => ({ action: 'RAISE_QUERY', queryId, question: b.question }), {
       status: 201,
-      extra: (r) => ({ id: r.queryId, dueAt: r.queryDueAt, case: undefined }),
+      // API.md: 201 {id, dueAt}; the question and the updated case come along.
+      respond: (view, r) => ({ id: r.queryId, dueAt: r.queryDueAt, question: b.question, case: view }),
     });
   }
 

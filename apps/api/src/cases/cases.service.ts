@@ -11,7 +11,6 @@ import {
   isRegulatorRole,
   nationalHolidays,
   queueFor,
-  REFERENCE_DATA,
   tokyoDate,
   type Actor,
   type AdvanceReport,
@@ -19,6 +18,7 @@ import {
   type CaseCommandResult,
   type CaseSnapshot,
   type Clearance,
+  type ReferenceData,
   type ReportChanges,
 } from '@taiwa/domain';
 import { appendAudit, verifyAuditChain } from '@taiwa/persistence';
@@ -28,6 +28,7 @@ import { forbidden, malformed, notFound, ProblemError, unprocessable } from '../
 import { CASE_CLIENT, DATA_SOURCE } from '../common/tokens';
 import type { UserRecord } from '../auth/users.service';
 import { SubmissionScreeningService } from '../screening/submission-screening.service';
+import { ReferenceDataService } from '../reference/reference-data.service';
 import { CaseNumbersService } from './case-numbers.service';
 import { caseViewFor, type RegulatorFlag } from './case-view';
 import type { ListQuery } from './schemas';
@@ -60,6 +61,8 @@ interface CommandOptions {
   status?: number;
   /** Extra fields of the response beyond the case view (approvalId, query id…). */
   extra?: (result: CaseCommandResult, resourceId: string) => Record<string, unknown>;
+  /** The whole response body instead of the case view (a created sub-resource with its case). */
+  respond?: (view: ReturnType<typeof caseViewFor>, result: CaseCommandResult, resourceId: string) => Record<string, unknown>;
   /** Runs after the workflow refused or failed, to undo a pre-written row. */
   onRefused?: (resourceId: string) => Promise<void>;
   before?: (resourceId: string) => Promise<void>;
@@ -84,15 +87,23 @@ export class CasesService {
     private readonly idempotency: IdempotencyService,
     private readonly numbers: CaseNumbersService,
     private readonly submissionScreening: SubmissionScreeningService,
+    private readonly referenceData: ReferenceDataService,
   ) {}
+
+  /** The reference data in force, and the versions a case records it was judged under. */
+  private async referenceInForce(): Promise<{ ref: ReferenceData; version: string }> {
+    const { ref, versions } = await this.referenceData.advanceReportData();
+    return { ref, version: Object.entries(versions).map(([kind, v]) => `${kind}@${v}`).join(';') };
+  }
 
   // ---- filing -------------------------------------------------------------------------------
 
   async create(user: UserRecord, report: AdvanceReport, key: string | undefined, rawBody: unknown) {
     const now = Date.now();
-    const problems = assessAdvanceReport(REFERENCE_DATA, report, now);
+    const reference = await this.referenceInForce();
+    const problems = assessAdvanceReport(reference.ref, report, now);
     if (problems.length > 0) throw unprocessable(problems, 'The advance report cannot be accepted; see errors.');
-    const queue = queueFor(REFERENCE_DATA, report.technologyCategory)!;
+    const queue = queueFor(reference.ref, report.technologyCategory)!;
     const year = Number(tokyoDate(now).slice(0, 4));
     return this.idempotency.run(user.username, key, 'POST /api/v1/cases', rawBody, async (caseId) => {
       const caseNumber = await this.numbers.assign(caseId, now);
@@ -103,7 +114,7 @@ export class CasesService {
         queue,
         submittedBy: user.username,
         report,
-        referenceVersion: REFERENCE_DATA.version,
+        referenceVersion: reference.version,
         policy: this.config.slaPolicy,
         holidays: nationalHolidays(year - 1, year + 5),
       });
@@ -115,9 +126,9 @@ export class CasesService {
   }
 
   /**
-   * The workflow can answer its "projected" update before its first step is committed when the
-   * start and the update arrive in one activation; a 201 must mean the case is readable, so wait
-   * for the row (briefly; the engine being stuck is a 503).
+   * A 201 must mean the case is readable. The workflow answers awaitProjected only after its first
+   * projection (patch commit-submission-before-handlers); this check keeps the promise for cases
+   * started on older workflow code too (briefly; an engine that never projects is a 503).
    */
   private async awaitProjection(caseId: string, version: number): Promise<void> {
     const deadline = Date.now() + 10_000;
@@ -333,7 +344,9 @@ export class CasesService {
       const flags = visible.flags;
       return {
         status: options.status ?? 200,
-        body: { ...caseViewFor(user, outcome.snapshot, flags), ...(options.extra?.(outcome, resourceId) ?? {}) },
+        body: options.respond
+          ? options.respond(caseViewFor(user, outcome.snapshot, flags), outcome, resourceId)
+          : { ...caseViewFor(user, outcome.snapshot, flags), ...(options.extra?.(outcome, resourceId) ?? {}) },
       };
     });
     return result;
@@ -348,13 +361,19 @@ export class CasesService {
       counterparty: { ...snapshot.report.counterparty, ...(changes.counterparty ?? {}) },
       contact: { ...snapshot.report.contact, ...(changes.contact ?? {}) },
     };
-    const problems = assessAdvanceReport(REFERENCE_DATA, merged, Date.now());
+    const problems = assessAdvanceReport((await this.referenceInForce()).ref, merged, Date.now());
     if (problems.length > 0) {
       throw unprocessable(
         problems.map((p) => ({ ...p, field: `changes.${p.field}` })),
         'The corrected report cannot be accepted; see errors.',
       );
     }
+  }
+
+  /** After a resubmission changed the counterparty, it is screened again like a new filing. */
+  async screenCounterparty(user: UserRecord, caseId: string): Promise<void> {
+    const { snapshot } = await this.loadVisible(user, caseId);
+    await this.submissionScreening.screenCase(user, caseId, snapshot.report.counterparty);
   }
 
   async validateAssignee(caseQueue: string, assignee: string): Promise<void> {
