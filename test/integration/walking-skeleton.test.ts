@@ -193,3 +193,26 @@ describe('walking skeleton: file → accept → signed webhook', () => {
     expect(Object.keys(docs.body.paths)).toEqual(expect.arrayContaining(['/api/v1/cases', '/api/v1/cases/{id}/accept']));
   });
 });
+
+describe('bodies the API cannot read', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ dispatcher: false });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses a non-JSON body with 415 and does not run the command', async () => {
+    const filed = await stack.http('POST', '/api/v1/cases', { as: 'alice@acme.example', body: advanceReport() });
+    const res = await stack.http('POST', `/api/v1/cases/${filed.body.id}/accept`, {
+      as: 'olivia@regulator.example',
+      raw: 'accept it please',
+      headers: { 'content-type': 'text/plain' },
+    });
+    expect(res.status).toBe(415);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const after = await stack.http('GET', `/api/v1/cases/${filed.body.id}`, { as: 'alice@acme.example' });
+    expect(after.body.status).toBe('SUBMITTED');
+  });
+});
