@@ -14,7 +14,7 @@ import { loadDispatcherConfig } from '../../apps/webhook-dispatcher/src/config';
 import { startDispatcher, type Dispatcher } from '../../apps/webhook-dispatcher/src/dispatcher';
 
 const ADMIN_URL = process.env.TAIWA_TEST_DATABASE_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.TAIWA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const DEFAULT_REDIS_URL = process.env.TAIWA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 let runtimeQuiet = false;
 function quietRuntime(): void {
@@ -31,6 +31,10 @@ export interface StackOptions {
   staleQueuedMs?: number;
   /** Extra API environment (e.g. AUTH_MODE=oidc with its issuer and JWKS URL). */
   apiEnv?: Record<string, string>;
+  /** Another Redis than the shared one (fault tests stop their own). */
+  redisUrl?: string;
+  /** Extra dispatcher settings (WEBHOOK_DISABLE_AFTER_MS, …). */
+  dispatcherEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -70,6 +74,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const databaseUrl = admin.toString();
   const redisPrefix = `taiwa-test-${id}`;
   const taskQueue = `taiwa-test-${id}`;
+  const REDIS_URL = options.redisUrl ?? DEFAULT_REDIS_URL;
   const temporalAddress = process.env.TAIWA_TEST_TEMPORAL_ADDRESS;
   const bundlePath = process.env.TAIWA_TEST_WORKFLOW_BUNDLE;
   if (!temporalAddress || !bundlePath) throw new Error('The integration global setup did not run.');
@@ -118,6 +123,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     RELAY_STALE_QUEUED_MS: String(options.staleQueuedMs ?? 2000),
     METRICS_PORT: '0',
     LOG_LEVEL: 'silent',
+    ...options.dispatcherEnv,
   });
   const log = pino({ level: 'silent' });
   let dispatcher: Dispatcher | null = options.dispatcher === false ? null : await startDispatcher(dispatcherConfig, log);

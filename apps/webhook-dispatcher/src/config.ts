@@ -10,8 +10,25 @@ const Env = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60000).default(10000),
   /** Comma-separated milliseconds; tests and demos shorten the Standard Webhooks schedule. */
-  WEBHOOK_RETRY_SCHEDULE_MS: z.string().regex(/^\d+(,\d+)*$/).optional(),
-  WEBHOOK_DISABLE_AFTER_MS: z.coerce.number().int().min(1000).default(5 * 24 * 3600 * 1000),
+  WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/)
+    .optional(),
+  WEBHOOK_DISABLE_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1000)
+    .default(5 * 24 * 3600 * 1000),
+  /** The longest wait a partner's Retry-After can ask for. */
+  WEBHOOK_MAX_RETRY_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(24 * 3600 * 1000),
+  /** BullMQ job lock: a job of a crashed dispatcher is taken over about this long after the crash. */
+  WEBHOOK_LOCK_MS: z.coerce.number().int().min(1000).max(600000).default(30000),
+  /** How long SIGTERM waits for in-flight deliveries before returning them to the queue. */
+  WEBHOOK_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25000),
   RELAY_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   RELAY_STALE_QUEUED_MS: z.coerce.number().int().min(1000).default(60000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
@@ -28,6 +45,9 @@ export interface DispatcherConfig {
   timeoutMs: number;
   retryScheduleMs: readonly number[];
   disableAfterMs: number;
+  maxRetryAfterMs: number;
+  lockMs: number;
+  shutdownTimeoutMs: number;
   relayPollMs: number;
   staleQueuedMs: number;
   metricsPort: number;
@@ -54,6 +74,9 @@ export function loadDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
       ? e.WEBHOOK_RETRY_SCHEDULE_MS.split(',').map(Number)
       : DEFAULT_RETRY_SCHEDULE_MS,
     disableAfterMs: e.WEBHOOK_DISABLE_AFTER_MS,
+    maxRetryAfterMs: e.WEBHOOK_MAX_RETRY_AFTER_MS,
+    lockMs: e.WEBHOOK_LOCK_MS,
+    shutdownTimeoutMs: e.WEBHOOK_SHUTDOWN_TIMEOUT_MS,
     relayPollMs: e.RELAY_POLL_MS,
     staleQueuedMs: e.RELAY_STALE_QUEUED_MS,
     metricsPort: e.METRICS_PORT,

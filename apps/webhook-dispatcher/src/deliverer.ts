@@ -39,6 +39,8 @@ export interface DelivererOptions {
   timeoutMs: number;
   retryScheduleMs: readonly number[];
   disableAfterMs: number;
+  /** Upper bound for a partner's Retry-After (24 h; tests shorten it). */
+  maxRetryAfterMs?: number;
 }
 
 /**
@@ -88,7 +90,9 @@ export class Deliverer {
       policy: this.options.policy,
       timeoutMs: this.options.timeoutMs,
     });
-    this.metrics.attempts.inc({ outcome: result.ok ? 'success' : result.permanent ? 'permanent_failure' : 'failure' });
+    this.metrics.attempts.inc({
+      outcome: result.ok ? 'success' : result.permanent ? 'permanent_failure' : 'failure',
+    });
     this.metrics.attemptDuration.observe(result.durationMs / 1000);
 
     if (result.ok) {
@@ -100,30 +104,30 @@ export class Deliverer {
              delivered_at = now(), next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
           [d.id, attempt, result.statusCode],
         );
-        await em.query('UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL', [
-          d.subscription_id,
-        ]);
+        await em.query(
+          'UPDATE webhook_subscriptions SET failing_since = NULL WHERE id = $1 AND failing_since IS NOT NULL',
+          [d.subscription_id],
+        );
       });
       return;
     }
 
     const scheduled = result.permanent ? null : nextRetryDelayMs(attempt, this.options.retryScheduleMs);
-    const delay = scheduled === null ? null : clampRetryAfter(result.retryAfterMs, scheduled);
+    const delay =
+      scheduled === null
+        ? null
+        : clampRetryAfter(result.retryAfterMs, scheduled, this.options.maxRetryAfterMs);
     const failingSince = d.failing_since?.getTime() ?? now;
     const disable = now - failingSince >= this.options.disableAfterMs || result.permanent;
+    // A disabled endpoint's delivery is FAILED at once, so re-enabling it sends it again.
+    const status = disable ? 'FAILED' : delay === null ? 'EXHAUSTED' : 'QUEUED';
+    const nextAt = status === 'QUEUED' && delay !== null ? now + delay : null;
     await this.ds.transaction(async (em) => {
       await this.logAttempt(em, d.id, attempt, result);
       await em.query(
         `UPDATE webhook_deliveries SET status = $2, attempts = $3, last_status_code = $4, last_error = $5,
            next_attempt_at = $6, updated_at = now() WHERE id = $1`,
-        [
-          d.id,
-          delay === null ? 'EXHAUSTED' : 'QUEUED',
-          attempt,
-          result.statusCode,
-          result.error,
-          delay === null ? null : new Date(now + delay),
-        ],
+        [d.id, status, attempt, result.statusCode, result.error, nextAt === null ? null : new Date(nextAt)],
       );
       await em.query(
         `UPDATE webhook_subscriptions SET failing_since = COALESCE(failing_since, $2) WHERE id = $1`,
@@ -133,16 +137,24 @@ export class Deliverer {
         const reason = result.permanent
           ? `the endpoint answered ${result.statusCode} (gone)`
           : `failing since ${new Date(failingSince).toISOString()}`;
-        await em.query(
+        const disabled: unknown[] = await em.query(
           `UPDATE webhook_subscriptions SET enabled = false, disabled_at = now(), disabled_reason = $2
-           WHERE id = $1 AND enabled`,
+           WHERE id = $1 AND enabled RETURNING id`,
           [d.subscription_id, reason],
         );
-        this.log.warn({ subscriptionId: d.subscription_id, reason }, 'webhook endpoint disabled');
+        // The owner is told once, in the same transaction as the flag (GET /webhook-notifications).
+        if (disabled.length > 0) {
+          await em.query(
+            `INSERT INTO webhook_notifications (subscription_id, organization_id, type, reason)
+             VALUES ($1, $2, 'webhook.endpoint_disabled', $3)`,
+            [d.subscription_id, d.owner_organization_id, reason],
+          );
+          this.log.warn({ subscriptionId: d.subscription_id, reason }, 'webhook endpoint disabled');
+        }
       }
     });
-    if (delay !== null && !disable) {
-      await job.moveToDelayed(now + delay, token);
+    if (nextAt !== null) {
+      await job.moveToDelayed(nextAt, token);
       throw new DelayedError();
     }
   }
@@ -158,7 +170,12 @@ export class Deliverer {
     em: { query: DataSource['query'] },
     deliveryId: string,
     attempt: number,
-    r: { statusCode: number | null; durationMs: number; error: string | null; responseSnippet: string | null },
+    r: {
+      statusCode: number | null;
+      durationMs: number;
+      error: string | null;
+      responseSnippet: string | null;
+    },
   ): Promise<void> {
     await em.query(
       `INSERT INTO webhook_attempts (delivery_id, attempt, status_code, duration_ms, error, response_snippet)

@@ -18,7 +18,9 @@ createServer((req, res) => {
     }
     try {
       const event = verifyWebhook({ secret, headers: req.headers, body });
-      console.log(`verified ${event.id} ${event.type} seq=${String(event.data.sequence)} status=${String(event.data.status)}`);
+      console.log(
+        `verified ${event.id} ${event.type} seq=${String(event.data.sequence)} status=${String(event.data.status)}`,
+      );
       res.writeHead(204).end();
     } catch (err) {
       console.log(`rejected: ${err instanceof WebhookVerificationError ? err.message : String(err)}`);

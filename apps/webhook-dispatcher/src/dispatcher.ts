@@ -20,9 +20,18 @@ export interface Dispatcher {
   close(timeoutMs?: number): Promise<void>;
 }
 
+/** Waits for `p`, but no longer than `ms` (its outcome is then ignored). */
+async function within(p: Promise<unknown>, ms: number): Promise<void> {
+  await Promise.race([p.catch(() => undefined), new Promise((r) => setTimeout(r, ms).unref())]);
+}
+
 /** The relay, the BullMQ worker and the metrics endpoint, wired together. */
 export async function startDispatcher(config: DispatcherConfig, log: Logger): Promise<Dispatcher> {
-  const dataSource = createDataSource({ url: config.databaseUrl, poolSize: 10, applicationName: 'taiwa-dispatcher' });
+  const dataSource = createDataSource({
+    url: config.databaseUrl,
+    poolSize: 10,
+    applicationName: 'taiwa-dispatcher',
+  });
   await dataSource.initialize();
   const connection = { maxRetriesPerRequest: null, enableOfflineQueue: true } as const;
   const queueConnection = new Redis(config.redisUrl, { ...connection, enableOfflineQueue: false });
@@ -38,9 +47,13 @@ export async function startDispatcher(config: DispatcherConfig, log: Logger): Pr
       backoff: { type: 'exponential', delay: 1000 },
     },
   });
+  queue.on('error', (err) => log.warn({ err: err.message }, 'delivery queue error'));
   const policy = new EgressPolicy({ allowList: parseAllowList(config.allowPrivateNetworks) });
   if (config.allowPrivateNetworks) {
-    log.warn({ allowList: config.allowPrivateNetworks }, 'webhook egress allows private networks (tests and local demos only)');
+    log.warn(
+      { allowList: config.allowPrivateNetworks },
+      'webhook egress allows private networks (tests and local demos only)',
+    );
   }
   const metrics = createMetrics(queue);
   const deliverer = new Deliverer(dataSource, log, metrics, {
@@ -48,6 +61,7 @@ export async function startDispatcher(config: DispatcherConfig, log: Logger): Pr
     timeoutMs: config.timeoutMs,
     retryScheduleMs: config.retryScheduleMs,
     disableAfterMs: config.disableAfterMs,
+    maxRetryAfterMs: config.maxRetryAfterMs,
   });
   const workerConnection = new Redis(config.redisUrl, connection);
   workerConnection.on('error', (err) => log.warn({ err: err.message }, 'redis (worker) error'));
@@ -55,13 +69,23 @@ export async function startDispatcher(config: DispatcherConfig, log: Logger): Pr
     connection: workerConnection,
     prefix: config.redisPrefix,
     concurrency: config.concurrency,
+    // The lock is renewed while a delivery runs; a crashed dispatcher's jobs go back to the
+    // queue once it lapses (checked as often).
+    lockDuration: config.lockMs,
+    stalledInterval: config.lockMs,
   });
   worker.on('error', (err) => log.warn({ err: err.message }, 'delivery worker error'));
-  const relay = new OutboxRelay(dataSource, queue, log, {
-    databaseUrl: config.databaseUrl,
-    pollMs: config.relayPollMs,
-    staleQueuedMs: config.staleQueuedMs,
-  });
+  const relay = new OutboxRelay(
+    dataSource,
+    queue,
+    log,
+    {
+      databaseUrl: config.databaseUrl,
+      pollMs: config.relayPollMs,
+      staleQueuedMs: config.staleQueuedMs,
+    },
+    queueConnection,
+  );
   await relay.start();
 
   let metricsServer: Server | null = null;
@@ -85,7 +109,7 @@ export async function startDispatcher(config: DispatcherConfig, log: Logger): Pr
     worker,
     dataSource,
     metricsServer,
-    async close(timeoutMs = 25000) {
+    async close(timeoutMs = config.shutdownTimeoutMs) {
       await relay.stop();
       // worker.close() waits for active jobs; past the deadline, force-close returns them to the queue.
       const graceful = worker.close();
@@ -93,9 +117,12 @@ export async function startDispatcher(config: DispatcherConfig, log: Logger): Pr
         graceful.then(() => false),
         new Promise<boolean>((r) => setTimeout(() => r(true), timeoutMs).unref()),
       ]);
-      if (timedOut) await worker.close(true);
-      await queue.close();
-      await Promise.allSettled([queueConnection.quit(), workerConnection.quit()]);
+      // With Redis unreachable, BullMQ's close and QUIT never finish: bound them, then drop the sockets.
+      if (timedOut) await within(worker.close(true), 2000);
+      await within(queue.close(), 2000);
+      await within(Promise.allSettled([queueConnection.quit(), workerConnection.quit()]), 2000);
+      queueConnection.disconnect();
+      workerConnection.disconnect();
       metricsServer?.close();
       await dataSource.destroy();
     },

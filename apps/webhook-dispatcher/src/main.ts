@@ -10,7 +10,10 @@ async function main(): Promise<void> {
   // Private-network egress is for tests and local demos: refuse to start with it in production.
   assertSafeForProduction(config.nodeEnv, config.allowPrivateNetworks);
   const dispatcher = await startDispatcher(config, log);
-  log.info({ concurrency: config.concurrency, metricsPort: config.metricsPort }, 'webhook dispatcher started');
+  log.info(
+    { concurrency: config.concurrency, metricsPort: config.metricsPort },
+    'webhook dispatcher started',
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { Client } from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
@@ -25,6 +26,8 @@ export class OutboxRelay {
     private readonly queue: Queue,
     private readonly log: Logger,
     private readonly options: { databaseUrl: string; pollMs: number; staleQueuedMs: number },
+    /** The queue's Redis connection, to check many job keys in one round trip. */
+    private readonly redis: Redis,
   ) {}
 
   async start(): Promise<void> {
@@ -123,8 +126,8 @@ export class OutboxRelay {
   /** Due PENDING deliveries → BullMQ jobs (job id = delivery id), then QUEUED. */
   async enqueueDue(): Promise<number> {
     return this.ds.transaction(async (em) => {
-      const due: Array<{ id: string }> = await em.query(
-        `SELECT id FROM webhook_deliveries
+      const due: Array<{ id: string; attempts: number }> = await em.query(
+        `SELECT id, attempts FROM webhook_deliveries
          WHERE status = 'PENDING' AND (next_attempt_at IS NULL OR next_attempt_at <= now())
          ORDER BY created_at, sequence LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       );
@@ -132,30 +135,51 @@ export class OutboxRelay {
       await this.queue.addBulk(
         due.map((d) => ({ name: 'deliver', data: { deliveryId: d.id }, opts: { jobId: d.id } })),
       );
-      await em.query(`UPDATE webhook_deliveries SET status = 'QUEUED', updated_at = now() WHERE id = ANY($1)`, [
-        due.map((d) => d.id),
-      ]);
+      // A manual retry, replay or re-enable of a delivery still waiting for its next attempt: its
+      // job already exists (so addBulk added nothing) and would fire only at the scheduled time.
+      for (const d of due) {
+        if (d.attempts === 0) continue;
+        const job = await this.queue.getJob(d.id);
+        // It may start meanwhile: then there is nothing to promote.
+        if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+      }
+      await em.query(
+        `UPDATE webhook_deliveries SET status = 'QUEUED', updated_at = now() WHERE id = ANY($1)`,
+        [due.map((d) => d.id)],
+      );
       return due.length;
     });
   }
 
-  /** QUEUED deliveries whose job is gone from Redis are made PENDING again. */
+  /**
+   * QUEUED deliveries whose job is gone from Redis are made PENDING again. Walks all of them in
+   * pages (a long list of jobs waiting hours for a retry must not hide the lost ones behind it),
+   * checking each page's job keys in one pipeline.
+   */
   async sweepLostJobs(): Promise<number> {
-    const stale: Array<{ id: string }> = await this.ds.query(
-      `SELECT id FROM webhook_deliveries WHERE status = 'QUEUED'
-       AND updated_at < now() - ($1::text || ' milliseconds')::interval LIMIT 1000`,
-      [String(this.options.staleQueuedMs)],
-    );
     let lost = 0;
-    for (const d of stale) {
-      const job = await this.queue.getJob(d.id);
-      if (!job) {
+    let after = '00000000-0000-0000-0000-000000000000';
+    for (;;) {
+      const stale: Array<{ id: string }> = await this.ds.query(
+        `SELECT id FROM webhook_deliveries WHERE status = 'QUEUED'
+         AND updated_at < now() - ($1::text || ' milliseconds')::interval AND id > $2
+         ORDER BY id LIMIT ${BATCH}`,
+        [String(this.options.staleQueuedMs), after],
+      );
+      if (stale.length === 0) break;
+      const pipeline = this.redis.pipeline();
+      for (const d of stale) pipeline.exists(this.queue.toKey(d.id));
+      const exists = (await pipeline.exec()) ?? [];
+      const gone = stale.filter((_, i) => exists[i]?.[0] === null && exists[i]?.[1] === 0).map((d) => d.id);
+      if (gone.length > 0) {
         await this.ds.query(
-          `UPDATE webhook_deliveries SET status = 'PENDING', updated_at = now() WHERE id = $1 AND status = 'QUEUED'`,
-          [d.id],
+          `UPDATE webhook_deliveries SET status = 'PENDING', updated_at = now() WHERE id = ANY($1) AND status = 'QUEUED'`,
+          [gone],
         );
-        lost += 1;
+        lost += gone.length;
       }
+      if (stale.length < BATCH) break;
+      after = stale[stale.length - 1]!.id;
     }
     if (lost > 0) this.log.warn({ lost }, 're-queued deliveries whose jobs were lost');
     return lost;

@@ -20,6 +20,8 @@ async function main(): Promise<void> {
     connection,
     namespace,
     dataSource,
+    // Unset in production (the default queue); tests and benchmarks give each stack its own.
+    taskQueue: process.env.TEMPORAL_TASK_QUEUE || undefined,
     workflowBundlePath: existsSync(prebuilt) ? prebuilt : undefined,
   });
   log.info({ address, namespace, taskQueue: worker.options.taskQueue }, 'case worker started');

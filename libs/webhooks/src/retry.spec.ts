@@ -3,8 +3,8 @@ import { clampRetryAfter, DEFAULT_RETRY_SCHEDULE_MS, nextRetryDelayMs, parseRetr
 const H = 3_600_000;
 
 describe('DEFAULT_RETRY_SCHEDULE_MS', () => {
-  it('is the Standard Webhooks example schedule, ≈3 days in total', () => {
-    expect(DEFAULT_RETRY_SCHEDULE_MS).toEqual([
+  it('starts as the Standard Webhooks example (now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h) and spans ≈3 days', () => {
+    expect(DEFAULT_RETRY_SCHEDULE_MS.slice(0, 8)).toEqual([
       0,
       5e3,
       5 * 60e3,
@@ -12,12 +12,13 @@ describe('DEFAULT_RETRY_SCHEDULE_MS', () => {
       2 * H,
       5 * H,
       10 * H,
-      14 * H,
-      20 * H,
-      24 * H,
+      10 * H,
     ]);
+    expect(DEFAULT_RETRY_SCHEDULE_MS.slice(8)).toEqual([10 * H, 14 * H, 20 * H]);
     const total = DEFAULT_RETRY_SCHEDULE_MS.reduce((a, b) => a + b, 0);
-    expect(total).toBe(75 * H + 35 * 60e3 + 5e3); // 75:35:05, as in the spec's table
+    expect(total).toBe(71 * H + 35 * 60e3 + 5e3); // the last attempt 71:35:05 after the first
+    expect(total).toBeGreaterThan(2.9 * 24 * H);
+    expect(total).toBeLessThan(3.1 * 24 * H);
     expect(Object.isFrozen(DEFAULT_RETRY_SCHEDULE_MS)).toBe(true);
   });
 });
@@ -26,8 +27,9 @@ describe('nextRetryDelayMs', () => {
   it('follows the schedule without jitter and returns null when exhausted', () => {
     expect(nextRetryDelayMs(0, undefined, 0)).toBe(0);
     expect(nextRetryDelayMs(1, undefined, 0)).toBe(5000);
-    expect(nextRetryDelayMs(9, undefined, 0)).toBe(24 * H);
-    expect(nextRetryDelayMs(10, undefined, 0)).toBeNull();
+    expect(nextRetryDelayMs(7, undefined, 0)).toBe(10 * H);
+    expect(nextRetryDelayMs(10, undefined, 0)).toBe(20 * H);
+    expect(nextRetryDelayMs(11, undefined, 0)).toBeNull();
     expect(nextRetryDelayMs(3, [1, 2], 0)).toBeNull();
   });
 

@@ -7,9 +7,10 @@ const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 
 /**
- * The Standard Webhooks example schedule (spec v1.0.0, "Deliverability and reliability"): entry i is
- * the wait before attempt i + 1, measured from the failure of attempt i. Ten attempts; the last one
- * comes ≈75.6 h (≈3 days) after the first, well past the 24 h minimum our API promises.
+ * The Standard Webhooks example schedule (spec v1.0.0, "Deliverability and reliability":
+ * immediately, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), continued so it spans about three days:
+ * entry i is the wait before attempt i + 1, measured from the failure of attempt i. Eleven attempts;
+ * the last one comes ≈71.6 h after the first, well past the 24 h minimum our API promises.
  */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
   0,
@@ -19,9 +20,10 @@ export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
   2 * HOUR,
   5 * HOUR,
   10 * HOUR,
+  10 * HOUR,
+  10 * HOUR,
   14 * HOUR,
   20 * HOUR,
-  24 * HOUR,
 ]);
 
 /**

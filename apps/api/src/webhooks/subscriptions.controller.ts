@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { CurrentUser, Roles } from '../auth/auth.guard';
@@ -10,6 +10,9 @@ import { SubscriptionsService } from './subscriptions.service';
 import { ConsentSchema, ReplaySchema, SubscriptionSchema } from './subscriptions.schemas';
 
 const DeliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }).strict();
+const NotificationsQuery = z
+  .object({ subscriptionId: z.uuid().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) })
+  .strict();
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
@@ -53,6 +56,11 @@ export class SubscriptionsController {
 
   @Get('webhook-subscriptions/:id/deliveries')
   @ApiOperation({ summary: 'Deliveries with every attempt: status code, duration, error' })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  })
   deliveries(@CurrentUser() user: UserRecord, @Param('id') id: string, @Query() query: unknown) {
     const { limit } = parseOr400(DeliveriesQuery, query, 'query');
     return this.subscriptions.deliveries(user, id, limit);
@@ -87,9 +95,24 @@ export class SubscriptionsController {
     return this.subscriptions.retryDelivery(user, id, deliveryId);
   }
 
+  @Get('webhook-notifications')
+  @ApiOperation({
+    summary: 'What the organisation was told about its endpoints: disabled after failing, re-enabled',
+  })
+  @ApiQuery({ name: 'subscriptionId', required: false, schema: { type: 'string', format: 'uuid' } })
+  @ApiQuery({
+    name: 'limit',
+    required: false,
+    schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  })
+  notifications(@CurrentUser() user: UserRecord, @Query() query: unknown) {
+    const { subscriptionId, limit } = parseOr400(NotificationsQuery, query, 'query');
+    return this.subscriptions.notifications(user, subscriptionId, limit);
+  }
+
   @Get('partner-consents')
   @Roles('applicant_admin')
-  @ApiOperation({ summary: "Partners this organisation lets receive its status-level data" })
+  @ApiOperation({ summary: 'Partners this organisation lets receive its status-level data' })
   consents(@CurrentUser() user: UserRecord) {
     return this.subscriptions.consents(user);
   }

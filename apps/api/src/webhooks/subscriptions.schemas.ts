@@ -14,8 +14,12 @@ export const SubscriptionSchema = z
 
 export const ReplaySchema = z
   .object({
-    fromSequence: z.number().int().min(1).optional(),
-    since: z.iso.datetime({ offset: true }).optional(),
+    // Bounded to what PostgreSQL's integer and timestamptz take, so odd input is a 400, not a 500.
+    fromSequence: z.number().int().min(1).max(2147483647).optional(),
+    since: z.iso
+      .datetime({ offset: true })
+      .refine((s) => Date.parse(s) >= 0, 'must be 1970 or later')
+      .optional(),
     caseId: z.uuid().optional(),
   })
   .strict()
@@ -24,4 +28,6 @@ export const ReplaySchema = z
     path: ['fromSequence'],
   });
 
-export const ConsentSchema = z.object({ partnerOrganizationId: z.string().min(1).max(100) }).strict();
+export const ConsentSchema = z
+  .object({ partnerOrganizationId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'must be an organisation id') })
+  .strict();

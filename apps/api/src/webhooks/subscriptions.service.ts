@@ -55,7 +55,12 @@ export class SubscriptionsService {
     this.egress = new EgressPolicy({ allowList: parseAllowList(config.webhookAllowPrivateNetworks) });
   }
 
-  async create(user: UserRecord, body: { url: string; eventTypes: string[] }, key: string | undefined, raw: unknown) {
+  async create(
+    user: UserRecord,
+    body: { url: string; eventTypes: string[] },
+    key: string | undefined,
+    raw: unknown,
+  ) {
     await this.checkUrl(body.url);
     return this.idempotency.run(user.username, key, 'POST /api/v1/webhook-subscriptions', raw, async (id) => {
       const secret = generateSecret();
@@ -74,7 +79,10 @@ export class SubscriptionsService {
       await this.egress.assertUrlAllowed(url);
     } catch (err) {
       if (err instanceof EgressDeniedError || err instanceof TypeError) {
-        throw unprocessable([{ field: 'url', message: (err as Error).message }], 'The webhook URL is not allowed.');
+        throw unprocessable(
+          [{ field: 'url', message: (err as Error).message }],
+          'The webhook URL is not allowed.',
+        );
       }
       throw err;
     }
@@ -171,7 +179,11 @@ export class SubscriptionsService {
    * Re-sends the events this subscription may receive from a sequence or a time on: existing
    * deliveries go back to PENDING (same webhook-id), missing ones are created.
    */
-  async replay(user: UserRecord, id: string, body: { fromSequence?: number; since?: string; caseId?: string }) {
+  async replay(
+    user: UserRecord,
+    id: string,
+    body: { fromSequence?: number; since?: string; caseId?: string },
+  ) {
     const sub = await this.load(user, id);
     const result: Array<{ count: string }> = await this.ds.query(
       `WITH visible AS (
@@ -190,7 +202,14 @@ export class SubscriptionsService {
            SET status = 'PENDING', next_attempt_at = NULL, updated_at = now()
          RETURNING 1
        ) SELECT count(*)::text AS count FROM upserted`,
-      [id, sub.owner_organization_id, body.fromSequence ?? null, body.since ?? null, body.caseId ?? null, sub.event_types],
+      [
+        id,
+        sub.owner_organization_id,
+        body.fromSequence ?? null,
+        body.since ?? null,
+        body.caseId ?? null,
+        sub.event_types,
+      ],
     );
     await this.ds.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'replay']);
     return { subscriptionId: id, scheduled: Number(result[0]?.count ?? 0) };
@@ -199,10 +218,13 @@ export class SubscriptionsService {
   async rotateSecret(user: UserRecord, id: string) {
     await this.load(user, id);
     const secret = generateSecret();
+    // Wrapped in a CTE: TypeORM returns [rows, count] for a bare UPDATE, not the rows.
     const rows: SubscriptionRow[] = await this.ds.query(
-      `UPDATE webhook_subscriptions SET previous_secret = secret, secret = $2,
-         previous_secret_expires_at = now() + ($3::text || ' milliseconds')::interval
-       WHERE id = $1 RETURNING *`,
+      `WITH u AS (
+         UPDATE webhook_subscriptions SET previous_secret = secret, secret = $2,
+           previous_secret_expires_at = now() + ($3::text || ' milliseconds')::interval
+         WHERE id = $1 RETURNING *
+       ) SELECT * FROM u`,
       [id, secret, String(ROTATION_OVERLAP_MS)],
     );
     return { ...publicView(rows[0]!), secret };
@@ -212,8 +234,10 @@ export class SubscriptionsService {
     await this.load(user, id);
     if (!UUID.test(deliveryId)) throw notFound('Delivery');
     const rows: unknown[] = await this.ds.query(
-      `UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = NULL, updated_at = now()
-       WHERE id = $1 AND subscription_id = $2 RETURNING id`,
+      `WITH u AS (
+         UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = NULL, updated_at = now()
+         WHERE id = $1 AND subscription_id = $2 RETURNING id
+       ) SELECT id FROM u`,
       [deliveryId, id],
     );
     if (rows.length === 0) throw notFound('Delivery');
@@ -224,18 +248,68 @@ export class SubscriptionsService {
   /** Re-enables a disabled endpoint and replays what it missed while disabled. */
   async enable(user: UserRecord, id: string) {
     const sub = await this.load(user, id);
-    await this.ds.query(
-      `UPDATE webhook_subscriptions SET enabled = true, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL
-       WHERE id = $1`,
-      [id],
-    );
-    await this.ds.query(
-      `UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = NULL, updated_at = now()
-       WHERE subscription_id = $1 AND status IN ('FAILED', 'EXHAUSTED')`,
-      [id],
-    );
+    const replayed = await this.ds.transaction(async (em) => {
+      const was: Array<{ enabled: boolean }> = await em.query(
+        'SELECT enabled FROM webhook_subscriptions WHERE id = $1 FOR UPDATE',
+        [id],
+      );
+      await em.query(
+        `UPDATE webhook_subscriptions SET enabled = true, disabled_reason = NULL, disabled_at = NULL, failing_since = NULL
+         WHERE id = $1`,
+        [id],
+      );
+      const rows: unknown[] = await em.query(
+        `WITH u AS (
+           UPDATE webhook_deliveries SET status = 'PENDING', next_attempt_at = NULL, updated_at = now()
+           WHERE subscription_id = $1 AND status IN ('FAILED', 'EXHAUSTED') RETURNING 1
+         ) SELECT * FROM u`,
+        [id],
+      );
+      if (was[0] && !was[0].enabled) {
+        await em.query(
+          `INSERT INTO webhook_notifications (subscription_id, organization_id, type, reason)
+           VALUES ($1, $2, 'webhook.endpoint_enabled', $3)`,
+          [
+            id,
+            sub.owner_organization_id,
+            `re-enabled by ${user.username}; ${rows.length} missed deliveries replayed`,
+          ],
+        );
+      }
+      return rows.length;
+    });
     await this.ds.query('SELECT pg_notify($1, $2)', [OUTBOX_CHANNEL, 'enable']);
-    return { ...publicView({ ...sub, enabled: true, disabled_reason: null, disabled_at: null, failing_since: null }) };
+    return {
+      ...publicView({ ...sub, enabled: true, disabled_reason: null, disabled_at: null, failing_since: null }),
+      replayed,
+    };
+  }
+
+  /** What the organisation was told about its endpoints (disabled after failing, re-enabled). */
+  async notifications(user: UserRecord, subscriptionId: string | undefined, limit: number) {
+    if (subscriptionId !== undefined) await this.load(user, subscriptionId);
+    const rows: Array<{
+      id: string;
+      subscription_id: string;
+      type: string;
+      reason: string | null;
+      created_at: Date;
+    }> = await this.ds.query(
+      `SELECT id::text, subscription_id, type, reason, created_at FROM webhook_notifications
+         WHERE organization_id = $1 AND ($2::uuid IS NULL OR subscription_id = $2)
+         ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [user.organizationId, subscriptionId ?? null, limit],
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        subscriptionId: r.subscription_id,
+        type: r.type,
+        reason: r.reason,
+        at: r.created_at.toISOString(),
+      })),
+      nextCursor: null,
+    };
   }
 
   async remove(user: UserRecord, id: string) {
@@ -250,12 +324,16 @@ export class SubscriptionsService {
   // ---- consent ------------------------------------------------------------------------------
 
   async consents(user: UserRecord) {
-    const rows: Array<{ partner_organization_id: string; granted_by: string; granted_at: Date; revoked_at: Date | null }> =
-      await this.ds.query(
-        `SELECT partner_organization_id, granted_by, granted_at, revoked_at FROM partner_consents
+    const rows: Array<{
+      partner_organization_id: string;
+      granted_by: string;
+      granted_at: Date;
+      revoked_at: Date | null;
+    }> = await this.ds.query(
+      `SELECT partner_organization_id, granted_by, granted_at, revoked_at FROM partner_consents
          WHERE organization_id = $1 ORDER BY partner_organization_id`,
-        [user.organizationId],
-      );
+      [user.organizationId],
+    );
     return {
       items: rows.map((r) => ({
         partnerOrganizationId: r.partner_organization_id,
@@ -268,11 +346,14 @@ export class SubscriptionsService {
   }
 
   async grantConsent(user: UserRecord, partnerOrganizationId: string) {
-    const partner: Array<{ kind: string }> = await this.ds.query('SELECT kind FROM organizations WHERE id = $1', [
-      partnerOrganizationId,
-    ]);
+    const partner: Array<{ kind: string }> = await this.ds.query(
+      'SELECT kind FROM organizations WHERE id = $1',
+      [partnerOrganizationId],
+    );
     if (partner[0]?.kind !== 'PARTNER') {
-      throw unprocessable([{ field: 'partnerOrganizationId', message: `${partnerOrganizationId} is not a partner organisation` }]);
+      throw unprocessable([
+        { field: 'partnerOrganizationId', message: `${partnerOrganizationId} is not a partner organisation` },
+      ]);
     }
     await this.ds.query(
       `INSERT INTO partner_consents (organization_id, partner_organization_id, granted_by)
@@ -289,8 +370,10 @@ export class SubscriptionsService {
       throw malformed([{ field: 'partnerOrganizationId', message: 'not an organisation id' }]);
     }
     const rows: unknown[] = await this.ds.query(
-      `UPDATE partner_consents SET revoked_at = now(), revoked_by = $3
-       WHERE organization_id = $1 AND partner_organization_id = $2 AND revoked_at IS NULL RETURNING 1`,
+      `WITH u AS (
+         UPDATE partner_consents SET revoked_at = now(), revoked_by = $3
+         WHERE organization_id = $1 AND partner_organization_id = $2 AND revoked_at IS NULL RETURNING 1
+       ) SELECT * FROM u`,
       [user.organizationId, partnerOrganizationId, user.username],
     );
     if (rows.length === 0) throw new ProblemError(404, `No active consent for ${partnerOrganizationId}.`);
