@@ -566,3 +566,22 @@ ensure_redis() {
   fi
   log "Redis answers at $where."
 }
+
+# ---------------------------------------------------------------------------------------------
+# Chromium (browser tests: playwright-core drives Debian's chromium; no browser download)
+# ---------------------------------------------------------------------------------------------
+
+ensure_chromium() {
+  local bin="${TAIWA_CHROMIUM_PATH:-/usr/bin/chromium}"
+  if [[ ! -x "$bin" ]]; then
+    if is_debian && is_root; then
+      log "Chromium is not installed; installing Debian's chromium (and CJK fonts for the Japanese UI) ..."
+      apt-get update
+      DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-cjk || die "apt-get install chromium failed."
+    else
+      die "$bin is missing: install Debian's chromium package (apt-get install chromium) or set TAIWA_CHROMIUM_PATH."
+    fi
+  fi
+  [[ -x "$bin" ]] || die "$bin is still missing after installing chromium."
+  log "Chromium: $bin ($("$bin" --version 2>/dev/null || echo 'version unknown'))"
+}

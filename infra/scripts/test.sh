@@ -81,8 +81,10 @@ if (($# > 0)); then jest_extra+=(--passWithNoTests); fi
 phase "setup (deps and services)" setup
 phase "type check" npx --no -- tsc -p tsconfig.json --noEmit
 phase "lint" npx --no -- eslint .
+phase "manifests (infra/k8s, infra/helm)" bash infra/scripts/validate-manifests.sh
 phase "unit tests" npx --no -- jest --selectProjects unit ${jest_extra[@]+"${jest_extra[@]}"} "$@"
 phase "build (fault tests run the built apps)" bash infra/scripts/build.sh
+phase "browser (Chromium for the UI tests)" ensure_chromium
 phase "integration tests" npx --no -- jest --selectProjects integration --runInBand ${jest_extra[@]+"${jest_extra[@]}"} "$@"
 if ((faults == 1)); then
   phase "fault tests" npx --no -- jest --selectProjects faults --runInBand --passWithNoTests ${jest_extra[@]+"${jest_extra[@]}"} "$@"
