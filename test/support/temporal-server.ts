@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
 
@@ -36,23 +39,32 @@ export async function startTemporalDevServer(options: { dbFile?: string; port?: 
     '--dynamic-config-value', 'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
-  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let stderr = '';
-  child.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
+  // stderr goes to a file, not a pipe: the server outlives this process's interest in it, and a
+  // Go program that writes a warning into a closed pipe dies of SIGPIPE.
+  const logFile = join(mkdtempSync(join(tmpdir(), 'taiwa-temporal-')), 'stderr.log');
+  const logFd = openSync(logFile, 'a');
+  const child = spawn(cli, args, { stdio: ['ignore', 'ignore', logFd], detached: true });
+  closeSync(logFd);
+  const stderrTail = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-4000);
+    } catch {
+      return '';
+    }
+  };
   const address = `127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 60000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`Temporal dev server exited (${child.exitCode}): ${stderr}`);
+    if (child.exitCode !== null) throw new Error(`Temporal dev server exited (${child.exitCode}): ${stderrTail()}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: '1s' });
       await connection.workflowService.describeNamespace({ namespace: 'default' });
       await connection.close();
-      child.stderr?.destroy();
       return { address, process: child };
     } catch {
       if (Date.now() > deadline) {
         child.kill('SIGKILL');
-        throw new Error(`Temporal dev server did not answer on ${address}: ${stderr}`);
+        throw new Error(`Temporal dev server did not answer on ${address}: ${stderrTail()}`);
       }
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     dataSource,
     // Unset in production (the default queue); tests and benchmarks give each stack its own.
     taskQueue: process.env.TEMPORAL_TASK_QUEUE || undefined,
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || undefined,
     workflowBundlePath: existsSync(prebuilt) ? prebuilt : undefined,
   });
   log.info({ address, namespace, taskQueue: worker.options.taskQueue }, 'case worker started');

@@ -13,6 +13,8 @@ export interface CaseWorkerOptions {
   workflowBundlePath?: string;
   /** Bundle code already made (tests bundle once and share it). */
   workflowBundleCode?: string;
+  /** Workflows kept in memory (~1 MB each, bench/lifecycle); evicted ones replay from history. */
+  maxCachedWorkflows?: number;
 }
 
 /** Sized for a small machine: one workflow thread, a bounded cache, activity slots within the DB pool. */
@@ -32,7 +34,7 @@ export async function createCaseWorker(options: CaseWorkerOptions): Promise<Work
     taskQueue: options.taskQueue ?? CASE_TASK_QUEUE,
     activities: createActivities(options.dataSource),
     ...workflowSource,
-    maxCachedWorkflows: 2000,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? 2000,
     maxConcurrentWorkflowTaskExecutions: 40,
     maxConcurrentActivityTaskExecutions: 20,
   });

@@ -2,8 +2,9 @@ import { DataSource } from 'typeorm';
 import { InitialSchema1763856000000 } from './migrations/1763856000000-initial-schema';
 import { WebhookNotifications1763942400400 } from './migrations/1763942400400-webhook-notifications';
 import { Screening1764028800505 } from './migrations/1764028800505-screening';
+import { QueuePageIndex1764115200707 } from './migrations/1764115200707-queue-page-index';
 
-export const MIGRATIONS = [InitialSchema1763856000000, WebhookNotifications1763942400400, Screening1764028800505];
+export const MIGRATIONS = [InitialSchema1763856000000, WebhookNotifications1763942400400, Screening1764028800505, QueuePageIndex1764115200707];
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/taiwa';
 

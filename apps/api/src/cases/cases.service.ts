@@ -320,10 +320,10 @@ export class CasesService {
     try {
       authorizeCommand(factsOfSnapshot(visible.snapshot), actor, build('00000000-0000-4000-8000-000000000000'));
     } catch (err) {
-      // A keyed retry of a command that landed although its first answer was lost (a 503, say)
-      // looks refused here, as the projection has moved on; the workflow knows its update id and
-      // answers with the first outcome, or refuses the command itself.
-      if (options.key === undefined || !(await this.idempotency.pending(user.username, options.key))) throw err;
+      // A keyed repeat of a command that landed looks refused here, as the projection has moved
+      // on: the idempotency layer replays the first answer, or (if that answer was lost, a 503
+      // say) the workflow answers the same update id with its first outcome.
+      if (options.key === undefined || !(await this.idempotency.taken(user.username, options.key))) throw err;
     }
     const updateId = IdempotencyService.updateId(user.username, options.key);
     const result = await this.idempotency.run(user.username, options.key, options.route, options.body, async (resourceId) => {

@@ -95,12 +95,12 @@ export class IdempotencyService {
     }
   }
 
-  /** Whether this key was taken by a request whose outcome was never recorded (it may have landed). */
-  async pending(username: string, key: string): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(
-      'SELECT 1 FROM idempotency_keys WHERE username = $1 AND key = $2 AND status_code IS NULL',
-      [username, key],
-    );
+  /** Whether this user already sent a request with this key (finished or not). */
+  async taken(username: string, key: string): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query('SELECT 1 FROM idempotency_keys WHERE username = $1 AND key = $2', [
+      username,
+      key,
+    ]);
     return rows.length > 0;
   }
 

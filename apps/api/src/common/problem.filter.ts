@@ -53,7 +53,12 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+// PostgreSQL SQLSTATEs of a server going away: connection exceptions (08…), shutdown and crash
+// recovery (57P01–57P03), too many connections (53300).
+const PG_UNAVAILABLE = /^(08\d{3}|57P0[1-3]|53300)$/;
+
 function isDependencyDown(err: unknown): boolean {
+  if (PG_UNAVAILABLE.test(String((err as { code?: unknown })?.code ?? ''))) return true;
   const text = `${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
   return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|getaddrinfo/i.test(
     text,
