@@ -1,6 +1,7 @@
 // Pure domain: statuses, the transition table, rules, clocks, calendar, SLA policy, reference data.
 // No framework, no I/O: workflows import this too.
 export * from './calendar';
+export * from './canonical-json';
 export * from './case-model';
 export * from './case-rules';
 export * from './clocks';

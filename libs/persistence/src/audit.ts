@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { canonicalJson } from '@taiwa/domain';
 
 export interface AuditEntryInput {
   /** Idempotency key within the case: a retried writer adds nothing twice. */
@@ -22,24 +23,11 @@ export interface AuditRow {
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** Stable JSON: keys sorted, so the hash does not depend on key order in jsonb. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return `{${Object.keys(obj)
-      .sort()
-      .filter((k) => obj[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical(obj[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
 
 export function auditHash(caseId: string, entry: Omit<AuditRow, 'hash'>): string {
   return createHash('sha256')
     .update(
-      canonical({
+      canonicalJson({
         caseId,
         position: entry.position,
         at: new Date(entry.at).toISOString(),

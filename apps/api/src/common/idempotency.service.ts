@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CaseRefusedError } from '@taiwa/case-client';
-import { DomainRefusal } from '@taiwa/domain';
+import { canonicalJson, DomainRefusal } from '@taiwa/domain';
 import { malformed, ProblemError } from './problem';
 import { DATA_SOURCE } from './tokens';
 
@@ -22,17 +22,6 @@ interface KeyRow {
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
 
 /**
  * `Idempotency-Key` for creating POSTs: the first request reserves the key with a resource id; a
@@ -55,7 +44,7 @@ export class IdempotencyService {
     if (!KEY_PATTERN.test(key)) {
       throw malformed([{ field: 'Idempotency-Key', message: 'must be 1-200 printable ASCII characters' }]);
     }
-    const hash = createHash('sha256').update(`${route}\n${canonical(body)}`).digest('hex');
+    const hash = createHash('sha256').update(`${route}\n${canonicalJson(body)}`).digest('hex');
     const inserted: KeyRow[] = await this.ds.query(
       `INSERT INTO idempotency_keys (username, key, route, request_hash, resource_id)
        VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING
