@@ -11,7 +11,7 @@ async function main(): Promise<void> {
     taskQueue: process.env.TEMPORAL_TASK_QUEUE ?? 'bare',
     workflowsPath: require.resolve('./bare-workflow'),
     // The same workflow slots and cache as the case worker, so only the work differs.
-    maxCachedWorkflows: 2000,
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || 500,
     maxConcurrentWorkflowTaskExecutions: 40,
   });
   process.stdout.write('ready\n');
