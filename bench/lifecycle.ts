@@ -36,7 +36,7 @@ const OPEN_BUDGET_MS = Number(process.env.BENCH_OPEN_BUDGET_S ?? 150) * 1000;
 const APPLICANT = 'alice@acme.example';
 const OFFICER = 'olivia@regulator.example';
 
-async function main(): Promise<void> {
+async function main(): Promise<unknown> {
   const started = Date.now();
   const db = await benchDatabase('lifecycle');
   const temporal = await startTemporal();
@@ -169,14 +169,21 @@ async function main(): Promise<void> {
         projectedWithinSeconds: projection.seconds,
         reachedTarget: opened.started >= OPEN_TARGET,
         workerRssMiB: { before: rssBefore, peak: Math.max(projection.peakRss, rssAfter), after: rssAfter },
-        workerMaxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || 2000,
+        workerMaxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS) || 500,
         note: 'started directly on the task queue (not over HTTP), each then waiting on its acknowledgement SLA timer',
       },
       totalSeconds: round((Date.now() - started) / 1000),
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    // Printed by the caller after every process and connection is closed: the JSON is the last line.
+    return result;
   } finally {
     bare.kill('SIGTERM');
+    // Its shutdown logs must not land after the result line.
+    await new Promise((resolve) => {
+      if (bare.exitCode !== null) return resolve(undefined);
+      bare.once('exit', resolve);
+      setTimeout(resolve, 10000).unref();
+    });
     await connection.close().catch(() => undefined);
     await services.stop();
     temporal.stop();
@@ -236,7 +243,10 @@ async function waitForProjection(
 }
 
 main().then(
-  () => process.exit(0),
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
   (err: unknown) => {
     console.error(err);
     process.exit(1);

@@ -29,7 +29,7 @@ const PAGES = 4;
 const LIMIT = 25;
 const OFFICER = 'olivia@regulator.example';
 
-async function main(): Promise<void> {
+async function main(): Promise<unknown> {
   const started = Date.now();
   const db = await benchDatabase('queue');
   const temporal = await startTemporal();
@@ -147,7 +147,8 @@ async function main(): Promise<void> {
         'API page p50 over raw-SQL page p50 for the same filter, sort and keyset (1 = no overhead over the database)',
       totalSeconds: round((Date.now() - started) / 1000),
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    // Printed by the caller after every process and connection is closed: the JSON is the last line.
+    return result;
   } finally {
     await sql.end().catch(() => undefined);
     await services.stop();
@@ -206,7 +207,10 @@ async function bulkLoad(
 }
 
 main().then(
-  () => process.exit(0),
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
   (err: unknown) => {
     console.error(err);
     process.exit(1);

@@ -80,7 +80,7 @@ async function bullmqNoop(prefix: string, jobs: number): Promise<number> {
   return jobs / seconds;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<unknown> {
   const id = randomBytes(4).toString('hex');
   const dbUrl = new URL(ADMIN_URL);
   dbUrl.pathname = `/taiwa_bench_webhooks_${id}`;
@@ -227,7 +227,8 @@ async function main(): Promise<void> {
         platform: process.platform,
       },
     };
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    // Printed by the caller after every process and connection is closed: the JSON is the last line.
+    return result;
   } finally {
     await dispatcher?.close().catch(() => undefined);
     const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 });
@@ -242,7 +243,10 @@ async function main(): Promise<void> {
 }
 
 main().then(
-  () => process.exit(0),
+  (result) => {
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  },
   (err: unknown) => {
     console.error(err);
     process.exit(1);

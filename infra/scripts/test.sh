@@ -13,6 +13,22 @@ PHASES=()
 CURRENT_PHASE=""
 PHASE_START=0
 
+# Jest's JSON reports of this run, summed into one plain closing line.
+RESULTS="$TAIWA_ROOT/.run/test-results"
+rm -rf "$RESULTS" && mkdir -p "$RESULTS"
+
+test_counts() {
+  node -e '
+    const fs = require("fs"), path = require("path");
+    let passed = 0, failed = 0, skipped = 0;
+    for (const f of fs.readdirSync(process.argv[1])) {
+      const r = JSON.parse(fs.readFileSync(path.join(process.argv[1], f), "utf8"));
+      passed += r.numPassedTests; failed += r.numFailedTests; skipped += r.numPendingTests + r.numTodoTests;
+    }
+    console.log(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped`);
+  ' "$RESULTS" 2>/dev/null || true
+}
+
 summary() {
   local rc=$?
   if [[ -n "$CURRENT_PHASE" ]]; then
@@ -22,6 +38,7 @@ summary() {
     printf '\n[taiwa] Phases:\n'
     printf '[taiwa]   %s\n' "${PHASES[@]}"
   fi
+  if compgen -G "$RESULTS/*.json" >/dev/null; then test_counts; fi
   if ((rc == 0)); then
     printf '[taiwa] All checks passed in %ss.\n' "$((SECONDS - TOTAL_START))"
   else
@@ -67,7 +84,7 @@ if [[ "${1:-}" == "--faults-only" ]]; then
   shift
   phase "setup (deps and services)" setup
   phase "build (fault tests run the built apps)" bash infra/scripts/build.sh
-  phase "fault tests" npx --no -- jest --selectProjects faults --runInBand "$@"
+  phase "fault tests" npx --no -- jest --selectProjects faults --runInBand --json --outputFile="$RESULTS/faults.json" "$@"
   exit 0
 fi
 if [[ "${1:-}" == "--no-faults" ]]; then
@@ -82,10 +99,10 @@ phase "setup (deps and services)" setup
 phase "type check" npx --no -- tsc -p tsconfig.json --noEmit
 phase "lint" npx --no -- eslint .
 phase "manifests (infra/k8s, infra/helm)" bash infra/scripts/validate-manifests.sh
-phase "unit tests" npx --no -- jest --selectProjects unit ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+phase "unit tests" npx --no -- jest --selectProjects unit --json --outputFile="$RESULTS/unit.json" ${jest_extra[@]+"${jest_extra[@]}"} "$@"
 phase "build (fault tests run the built apps)" bash infra/scripts/build.sh
 phase "browser (Chromium for the UI tests)" ensure_chromium
-phase "integration tests" npx --no -- jest --selectProjects integration --runInBand ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+phase "integration tests" npx --no -- jest --selectProjects integration --runInBand --json --outputFile="$RESULTS/integration.json" ${jest_extra[@]+"${jest_extra[@]}"} "$@"
 if ((faults == 1)); then
-  phase "fault tests" npx --no -- jest --selectProjects faults --runInBand --passWithNoTests ${jest_extra[@]+"${jest_extra[@]}"} "$@"
+  phase "fault tests" npx --no -- jest --selectProjects faults --runInBand --passWithNoTests --json --outputFile="$RESULTS/faults.json" ${jest_extra[@]+"${jest_extra[@]}"} "$@"
 fi
