@@ -60,7 +60,8 @@ const PG_UNAVAILABLE = /^(08\d{3}|57P0[1-3]|53300)$/;
 function isDependencyDown(err: unknown): boolean {
   if (PG_UNAVAILABLE.test(String((err as { code?: unknown })?.code ?? ''))) return true;
   const text = `${(err as { code?: string })?.code ?? ''} ${(err as Error)?.message ?? ''}`;
-  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|getaddrinfo/i.test(
+  // ioredis without an offline queue fails fast with "Stream isn't writeable…" or MaxRetriesPerRequest.
+  return /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|connection timeout|timeout exceeded when trying to connect|Connection is closed|getaddrinfo|Stream isn't writeable|MaxRetriesPerRequest/i.test(
     text,
   );
 }
