@@ -23,7 +23,6 @@ import {
 } from '@temporalio/workflow';
 import {
   authorizeCommand,
-  CLOCK_NAMES,
   CLOCK_RULES,
   computeDeadline,
   createBusinessCalendar,
@@ -661,6 +660,3 @@ function mergeReport(report: AdvanceReport, changes: ReportChanges): AdvanceRepo
     contact: { ...report.contact, ...(changes.contact ?? {}) },
   };
 }
-
-/** Exposed for tests and tooling: the clocks this workflow knows. */
-export const CASE_CLOCKS = CLOCK_NAMES;
