@@ -17,7 +17,7 @@ import { CasesService } from './cases/cases.service';
 import { IdempotencyService } from './common/idempotency.service';
 import { ProblemFilter } from './common/problem.filter';
 import { ProblemsController } from './common/problems.controller';
-import { CASE_CLIENT, DATA_SOURCE, REDIS } from './common/tokens';
+import { CASE_CLIENT, DATA_SOURCE, READ_DATA_SOURCE, REDIS } from './common/tokens';
 import { API_CONFIG, type ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ReferenceController } from './reference/reference.controller';
@@ -34,12 +34,13 @@ import { SubscriptionsService } from './webhooks/subscriptions.service';
 class Lifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readDs: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(CASE_CLIENT) private readonly cases: CaseClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.ds.destroy(), this.redis.quit(), this.cases.close()]);
+    await Promise.allSettled([this.ds.destroy(), this.readDs === this.ds ? undefined : this.readDs.destroy(), this.redis.quit(), this.cases.close()]);
   }
 }
 
@@ -88,6 +89,15 @@ export class AppModule {
           provide: DATA_SOURCE,
           useFactory: async () => {
             const ds = createDataSource({ url: config.databaseUrl, poolSize: 20, applicationName: 'taiwa-api' });
+            return ds.initialize();
+          },
+        },
+        {
+          provide: READ_DATA_SOURCE,
+          inject: [DATA_SOURCE],
+          useFactory: async (primary: DataSource) => {
+            if (!config.databaseReadUrl) return primary;
+            const ds = createDataSource({ url: config.databaseReadUrl, poolSize: 20, applicationName: 'taiwa-api-read' });
             return ds.initialize();
           },
         },

@@ -8,6 +8,7 @@ const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/taiwa'),
+  DATABASE_READ_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_PREFIX: z.string().default('taiwa'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
@@ -28,6 +29,8 @@ export interface ApiConfig {
   port: number;
   host: string;
   databaseUrl: string;
+  /** A streaming replica for case lists and queue pages; the primary when unset. */
+  databaseReadUrl: string | undefined;
   redisUrl: string;
   redisPrefix: string;
   temporal: { address: string; namespace: string; taskQueue?: string };
@@ -71,6 +74,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databaseReadUrl: e.DATABASE_READ_URL,
     redisUrl: e.REDIS_URL,
     redisPrefix: e.REDIS_PREFIX,
     temporal: { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, taskQueue: e.TEMPORAL_TASK_QUEUE },

@@ -32,6 +32,8 @@ const Env = z.object({
   RELAY_POLL_MS: z.coerce.number().int().min(10).max(60000).default(1000),
   RELAY_STALE_QUEUED_MS: z.coerce.number().int().min(1000).default(60000),
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** Where /metrics and /health listen: 0.0.0.0 in a pod, so probes and Prometheus reach them. */
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   LOG_LEVEL: z.string().default('info'),
 });
 
@@ -51,6 +53,7 @@ export interface DispatcherConfig {
   relayPollMs: number;
   staleQueuedMs: number;
   metricsPort: number;
+  metricsHost: string;
   logLevel: string;
 }
 
@@ -80,6 +83,7 @@ export function loadDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
     relayPollMs: e.RELAY_POLL_MS,
     staleQueuedMs: e.RELAY_STALE_QUEUED_MS,
     metricsPort: e.METRICS_PORT,
+    metricsHost: e.METRICS_HOST,
     logLevel: e.LOG_LEVEL,
   };
 }

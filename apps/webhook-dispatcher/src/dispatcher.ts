@@ -100,7 +100,7 @@ export async function startDispatcher(config: DispatcherConfig, log: Logger): Pr
         res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       } else res.writeHead(404).end();
     });
-    metricsServer.listen(config.metricsPort, '127.0.0.1');
+    metricsServer.listen(config.metricsPort, config.metricsHost);
   }
 
   return {

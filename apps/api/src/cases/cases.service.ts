@@ -25,7 +25,7 @@ import { appendAudit, verifyAuditChain } from '@taiwa/persistence';
 import { API_CONFIG, type ApiConfig } from '../config';
 import { IdempotencyService } from '../common/idempotency.service';
 import { forbidden, malformed, notFound, ProblemError, unprocessable } from '../common/problem';
-import { CASE_CLIENT, DATA_SOURCE } from '../common/tokens';
+import { CASE_CLIENT, DATA_SOURCE, READ_DATA_SOURCE } from '../common/tokens';
 import type { UserRecord } from '../auth/users.service';
 import { SubmissionScreeningService } from '../screening/submission-screening.service';
 import { ReferenceDataService } from '../reference/reference-data.service';
@@ -82,6 +82,7 @@ export function toActor(user: UserRecord): Actor {
 export class CasesService {
   constructor(
     @Inject(DATA_SOURCE) private readonly ds: DataSource,
+    @Inject(READ_DATA_SOURCE) private readonly readDs: DataSource,
     @Inject(CASE_CLIENT) private readonly cases: CaseClient,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly idempotency: IdempotencyService,
@@ -199,7 +200,7 @@ export class CasesService {
     const sql = `SELECT id, view, regulator_flags, ${sortKey} AS sort_key FROM cases
                  ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ${p(q.limit + 1)}`;
     const rows: Array<{ id: string; view: CaseSnapshot; regulator_flags: RegulatorFlag[]; sort_key: Date | string | number }> =
-      await this.ds.query(sql, params);
+      await this.readDs.query(sql, params); // lists tolerate replica lag; single-case reads stay on the primary
     const page = rows.slice(0, q.limit);
     const last = page[page.length - 1];
     return {
