@@ -19,6 +19,23 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const log = (msg: string): void => void process.stderr.write(`[bench] ${msg}\n`);
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Runs a benchmark and prints its result as one JSON line, after the benchmark has closed every
+ * process and connection, so the JSON is always the last line.
+ */
+export function runBenchmark(main: () => Promise<unknown>): void {
+  main().then(
+    (result) => {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.exit(0);
+    },
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

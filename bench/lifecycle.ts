@@ -20,6 +20,7 @@ import {
   startServices,
   startTemporal,
   stats,
+  runBenchmark,
 } from './harness';
 
 /**
@@ -242,13 +243,4 @@ async function waitForProjection(
   return { projected, peakRss, seconds: round((performance.now() - t0) / 1000) };
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    process.exit(0);
-  },
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -11,6 +11,7 @@ import {
   startServices,
   startTemporal,
   stats,
+  runBenchmark,
 } from './harness';
 
 /**
@@ -206,13 +207,4 @@ async function bulkLoad(
   return { loaded, seconds, indexSeconds: round((performance.now() - i0) / 1000) };
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    process.exit(0);
-  },
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);

@@ -12,6 +12,7 @@ import { createDataSource, dropDatabase, ensureDatabase, OUTBOX_CHANNEL, seedBas
 import { generateSecret } from '@taiwa/webhooks';
 import { loadDispatcherConfig } from '../apps/webhook-dispatcher/src/config';
 import { startDispatcher } from '../apps/webhook-dispatcher/src/dispatcher';
+import { runBenchmark } from './harness';
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 10000);
 /** The paced phase: this long, at half the measured throughput, for latency without a backlog. */
@@ -242,13 +243,4 @@ async function main(): Promise<unknown> {
   }
 }
 
-main().then(
-  (result) => {
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    process.exit(0);
-  },
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+runBenchmark(main);
