@@ -1,5 +1,5 @@
 import type { Actor, CaseCommand, PendingApproval } from './case-model';
-import { actionOf, authorizeCommand, factsOfSnapshot, validateCommandPayload, type CaseFacts } from './case-rules';
+import { actionOf, authorizeCommand, factsOfSnapshot, validateCommandPayload, worksOnQueue, type CaseFacts } from './case-rules';
 import { DomainRefusal, type RefusalKind } from './errors';
 
 const alice: Actor = { username: 'alice@acme.example', role: 'applicant', organizationId: 'ACME', clearance: 'NONE', queues: [] };
@@ -278,5 +278,15 @@ describe('authorizeCommand: who may act on which case', () => {
       { clock: 'correction', state: 'RUNNING' },
     ];
     expect(factsOfSnapshot({ ...f, openQueries: [], deadlines: secondRound }).correctionBreached).toBe(false);
+  });
+});
+
+describe('worksOnQueue', () => {
+  it('lets officers work their own queues and supervisors every queue, nobody else', () => {
+    expect(worksOnQueue({ role: 'officer', queues: ['SEMICONDUCTORS'] }, 'SEMICONDUCTORS')).toBe(true);
+    expect(worksOnQueue({ role: 'officer', queues: ['SEMICONDUCTORS'] }, 'ELECTRONIC_COMPONENTS')).toBe(false);
+    expect(worksOnQueue({ role: 'supervisor', queues: [] }, 'ELECTRONIC_COMPONENTS')).toBe(true);
+    expect(worksOnQueue({ role: 'regulator_admin', queues: ['SEMICONDUCTORS'] }, 'SEMICONDUCTORS')).toBe(false);
+    expect(worksOnQueue({ role: 'applicant', queues: [] }, 'SEMICONDUCTORS')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { Actor, CaseCommand, PendingApproval } from './case-model';
 import { DomainRefusal } from './errors';
-import { isApplicantRole } from './roles';
+import { isApplicantRole, type Role } from './roles';
 import type { CaseStatus } from './status';
 import { decideTransition, type Action, type Transition } from './transitions';
 
@@ -12,6 +12,11 @@ export interface CaseFacts {
   pendingApproval: PendingApproval | null;
   openQueryIds: readonly string[];
   correctionBreached: boolean;
+}
+
+/** Officers work the cases of their queues, supervisors every queue: who may act on or be assigned a case. */
+export function worksOnQueue(person: { role: Role; queues: readonly string[] }, queue: string): boolean {
+  return person.role === 'supervisor' || (person.role === 'officer' && person.queues.includes(queue));
 }
 
 /** The row of the transition table a command asks for. */
@@ -101,7 +106,7 @@ export function authorizeCommand(facts: CaseFacts, actor: Actor, command: CaseCo
       allowedActions: decision.allowedActions,
     });
   }
-  if (actor.role === 'officer' && !actor.queues.includes(facts.queue)) {
+  if (actor.role === 'officer' && !worksOnQueue(actor, facts.queue)) {
     throw new DomainRefusal(
       'Forbidden',
       `Officers act only on cases of their queues; this case is in queue ${facts.queue}.`,

@@ -45,7 +45,8 @@ function actionsFor(role: Role, snapshot: CaseSnapshot): Action[] {
     // Approve and reject are one endpoint; name the row that applies to this proposal.
     const approve = actionOf({ action: 'DECIDE_APPROVAL', approvalId: '', decision: 'APPROVE' }, snapshot);
     const reject = actionOf({ action: 'DECIDE_APPROVAL', approvalId: '', decision: 'REJECT' }, snapshot);
-    return actions.filter((a) => !a.startsWith('APPROVE_') && !a.startsWith('REJECT_') || a === approve || a === reject);
+    const isDecision = (a: Action) => a.startsWith('APPROVE_') || a.startsWith('REJECT_');
+    return actions.filter((a) => !isDecision(a) || a === approve || a === reject);
   }
   return actions;
 }

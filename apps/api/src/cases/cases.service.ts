@@ -12,6 +12,7 @@ import {
   nationalHolidays,
   queueFor,
   tokyoDate,
+  worksOnQueue,
   type Actor,
   type AdvanceReport,
   type CaseCommand,
@@ -19,6 +20,7 @@ import {
   type CaseSnapshot,
   type Clearance,
   type ReferenceData,
+  type Role,
   type ReportChanges,
 } from '@taiwa/domain';
 import { appendAudit, verifyAuditChain } from '@taiwa/persistence';
@@ -378,12 +380,12 @@ export class CasesService {
   }
 
   async validateAssignee(caseQueue: string, assignee: string): Promise<void> {
-    const rows: Array<{ role: string; queues: string[]; active: boolean }> = await this.ds.query(
+    const rows: Array<{ role: Role; queues: string[]; active: boolean }> = await this.ds.query(
       'SELECT role, queues, active FROM users WHERE username = $1',
       [assignee],
     );
     const u = rows[0];
-    const ok = u && u.active && (u.role === 'supervisor' || (u.role === 'officer' && u.queues.includes(caseQueue)));
+    const ok = u?.active === true && worksOnQueue(u, caseQueue);
     if (!ok) {
       throw unprocessable([
         { field: 'assignee', message: `${assignee} is not an active officer of queue ${caseQueue} or a supervisor` },
