@@ -4,6 +4,15 @@
  */
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type {
+  AdvanceReport,
+  CaseWarning,
+  DeadlineView,
+  Escalation,
+  InformNotice,
+  LicenseCondition,
+  OpenQuery,
+} from '../../../libs/domain/src/case-model';
 
 export interface FieldError {
   field: string;
@@ -62,22 +71,9 @@ export interface Me {
   queues: string[];
 }
 
-export interface Deadline {
-  clock: string;
-  ref: string | null;
-  startedAt: string;
-  dueAt: string;
-  warnAt: string | null;
-  paused: boolean;
-  state: 'RUNNING' | 'PAUSED' | 'WARNED' | 'BREACHED' | 'MET';
-}
-
-export interface Condition {
-  type: string;
-  description: string;
-  maxPercent?: number;
-  intervalMonths?: number;
-}
+// The shapes the workflow defines, re-exported under the names the pages use.
+export type Deadline = DeadlineView;
+export type Condition = LicenseCondition;
 
 export interface CaseView {
   id: string;
@@ -90,22 +86,15 @@ export interface CaseView {
   version: number;
   deadlines: Deadline[];
   expectedTimeline: Array<{ stage: string; expectedBy: string }>;
-  warnings: Array<{ code: string; message: string }>;
-  report: {
-    technologyCategory: string;
-    technologyDescription: string;
-    transactionType: string;
-    counterparty: { name: string; country: string; relationship: string };
-    plannedContractDate: string;
-    contact: { name: string; email: string };
-    voluntary?: boolean;
-  };
+  warnings: CaseWarning[];
+  report: AdvanceReport;
   createdAt: string;
   updatedAt: string;
   nextDeadlineAt: string | null;
   overdue: boolean;
-  escalations?: Array<{ clock: string; to: string; at: string }>;
-  openQueries: Array<{ id: string; question: string; raisedBy: string; raisedAt: string; dueAt: string }>;
+  /** Regulator staff only. */
+  escalations?: Escalation[];
+  openQueries: OpenQuery[];
   correctionReasons: string[];
   pendingApproval: {
     approvalId?: string;
@@ -116,13 +105,7 @@ export interface CaseView {
     conditions?: Condition[];
     decision?: string | null;
   } | null;
-  informNotice: {
-    number: string;
-    issuedAt: string;
-    reasons: string;
-    proposedConditions: Condition[];
-    approvedBy: string;
-  } | null;
+  informNotice: InformNotice | null;
   licenseApplication: { description: string; conditionsAccepted: boolean | null; submittedAt: string } | null;
   decision: {
     decision: string;
