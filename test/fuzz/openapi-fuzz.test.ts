@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { advanceReport, startStack, type Stack } from '../support/stack';
 import { hostileRequest, type FuzzOperation, type FuzzRequest } from './hostile';
+import { SEED_USERS } from '@taiwa/persistence';
 
 /**
  * Property-based fuzzing of every operation in the OpenAPI document with invalid and hostile
@@ -11,16 +12,7 @@ import { hostileRequest, type FuzzOperation, type FuzzRequest } from './hostile'
 const SEED = Number(process.env.FUZZ_SEED ?? 20260523);
 const TOTAL_RUNS = Number(process.env.FUZZ_RUNS ?? 800);
 
-const USERS = [
-  'alice@acme.example',
-  'akira@acme.example',
-  'bob@globex.example',
-  'olivia@regulator.example',
-  'oscar@regulator.example',
-  'sam@regulator.example',
-  'ada@regulator.example',
-  'partner@toolvendor.example',
-];
+const USERS: string[] = SEED_USERS.map((u) => u.username);
 
 interface OpenApiDoc {
   paths: Record<

@@ -4,19 +4,10 @@ import { useNavigate } from 'react-router';
 import { ProblemAlert } from '../components';
 import { useSession } from '../api';
 import { useI18n } from '../i18n';
+import { SEED_USERS } from '../../../../libs/persistence/src/seed-data';
 
-// The users the development seed creates (libs/persistence/src/seed-data.ts); any other can be typed.
-const SEEDED = [
-  'alice@acme.example',
-  'akira@acme.example',
-  'bob@globex.example',
-  'olivia@regulator.example',
-  'oscar@regulator.example',
-  'sam@regulator.example',
-  'sue@regulator.example',
-  'ada@regulator.example',
-  'partner@toolvendor.example',
-];
+// The users the development seed creates; any other can be typed.
+const SEEDED: string[] = SEED_USERS.map((u) => u.username);
 
 export function SignInPage() {
   const { t } = useI18n();
